@@ -1,0 +1,53 @@
+"""Printable HTML of a module (Python-Markdown with a table of contents).
+
+The output is a single self-contained page: no scripts, no external fonts or styles,
+so it can be printed or shared on a laptop with no internet.
+"""
+
+from __future__ import annotations
+
+import html
+
+import markdown
+
+from ..i18n import is_rtl
+from .model import Module
+
+CSS = """
+body{font-family:"Noto Naskh Arabic","Noto Sans",system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;line-height:1.6;color:#1b1b1b}
+h1{font-size:1.8rem;margin-bottom:.25rem} h2{margin-top:2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
+.meta{color:#555} .notice{border:1px solid #b58900;background:#fff8e1;padding:.6rem .8rem;border-radius:.4rem}
+.toc ul{list-style:none;padding-inline-start:1rem} table{border-collapse:collapse} td,th{border:1px solid #bbb;padding:.3rem .5rem}
+@media print{.toc{page-break-after:always} a{color:inherit;text-decoration:none}}
+"""
+
+
+def render_section_html(markdown_text: str) -> str:
+    return markdown.markdown(markdown_text, extensions=["attr_list", "tables", "sane_lists"])
+
+
+def render_module_html(module: Module, lang: str, labels: dict[str, str] | None = None) -> str:
+    """The whole module as printable HTML, in `lang` (falling back to the source language)."""
+    labels = {"contents": "Contents", "minutes": "minutes", "fallback": "This module is not yet translated into your language; it is shown in its original language.", "unreviewed": "This translation has not yet been reviewed by a fluent speaker.", **(labels or {})}
+    text, fell_back = module.text(lang)
+    body = "\n\n".join(f"## {s.title} {{#{s.id}}}\n\n{s.markdown}" for s in text.sections)
+    md = markdown.Markdown(extensions=["toc", "attr_list", "tables", "sane_lists"], extension_configs={"toc": {"toc_depth": "2"}})
+    content = md.convert(body)
+    notices = []
+    if fell_back:
+        notices.append(labels["fallback"])
+    elif text.needs_review:
+        notices.append(labels["unreviewed"])
+    if text.content_warning:
+        notices.append(text.content_warning)
+    notice_html = "".join(f'<p class="notice">{html.escape(n)}</p>' for n in notices)
+    direction = "rtl" if is_rtl(text.lang) else "ltr"
+    return (
+        f'<!doctype html>\n<html lang="{text.lang}" dir="{direction}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(text.title)}</title><style>{CSS}</style></head><body>"
+        f"<h1>{html.escape(text.title)}</h1>"
+        f'<p class="meta">{html.escape(text.summary)} · {module.estimated_minutes} {html.escape(labels["minutes"])}</p>'
+        f"{notice_html}"
+        f'<nav class="toc"><h2>{html.escape(labels["contents"])}</h2>{md.toc}</nav>'
+        f"{content}</body></html>\n"
+    )

@@ -1,0 +1,125 @@
+"""Internationalisation through Babel: catalogues, negotiation, plurals, dates, direction.
+
+UI strings live in gettext catalogues under locales/<lang>/LC_MESSAGES/messages.po.
+Compiled .mo files are used when present and up to date; otherwise the .po is compiled in
+memory at start-up, so a fresh checkout runs without a manual `pybabel compile` step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError, negotiate_locale
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.numbers import format_decimal, format_percent
+
+UI_LANGUAGES = ("en", "fr", "es", "ar", "ru", "pt")
+DEFAULT_LANGUAGE = "en"
+DOMAIN = "messages"
+
+
+def locales_dir() -> Path:
+    env = os.getenv("WAYMARK_LOCALES")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[2] / "locales", here.parents[1] / "locales"):
+        if candidate.is_dir():
+            return candidate
+    return here.parents[2] / "locales"
+
+
+def normalise(tag: str) -> str:
+    """'ar-EG', 'ar_EG', 'AR' -> 'ar_EG' / 'ar' (Babel's form)."""
+    try:
+        return str(Locale.parse(tag.replace("-", "_")))
+    except (ValueError, UnknownLocaleError):
+        return tag.split("-")[0].split("_")[0].lower()
+
+
+def negotiate(preferred: list[str] | tuple[str, ...], available: tuple[str, ...] = UI_LANGUAGES) -> str:
+    """Pick the best available language for a device's preferred list (e.g. ['ar-EG', 'fr'])."""
+    prefs = [p.replace("-", "_") for p in preferred if p]
+    # Babel matches 'ar_EG' to 'ar' only via aliases; also offer each bare language.
+    expanded: list[str] = []
+    for p in prefs:
+        expanded.append(p)
+        base = p.split("_")[0].lower()
+        if base not in expanded:
+            expanded.append(base)
+    return negotiate_locale(expanded, list(available), sep="_") or DEFAULT_LANGUAGE
+
+
+def is_rtl(lang: str) -> bool:
+    try:
+        return Locale.parse(normalise(lang)).text_direction == "rtl"
+    except (ValueError, UnknownLocaleError):
+        return False
+
+
+def language_name(lang: str) -> str:
+    """The language's name in its own script (e.g. 'العربية', 'français')."""
+    try:
+        name = Locale.parse(normalise(lang)).get_display_name(normalise(lang)) or lang
+    except (ValueError, UnknownLocaleError):
+        return lang
+    return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> gettext.NullTranslations:
+    """The gettext catalogue for a language (NullTranslations for English / unknown)."""
+    base = locales_dir() / lang / "LC_MESSAGES"
+    po, mo = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    if po.is_file():
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        buf = io.BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        return gettext.GNUTranslations(buf)
+    return gettext.NullTranslations()
+
+
+class Translator:
+    """Bound gettext/ngettext plus Babel formatting for one UI language."""
+
+    def __init__(self, lang: str):
+        self.lang = lang if lang in UI_LANGUAGES else DEFAULT_LANGUAGE
+        self._t = translations(self.lang)
+        self.rtl = is_rtl(self.lang)
+
+    def gettext(self, message: str) -> str:
+        return self._t.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._t.ngettext(singular, plural, n)
+
+    def date(self, value: dt.date | dt.datetime, format: str = "long") -> str:
+        return _format_date(value, format=format, locale=self.lang)
+
+    def datetime(self, value: dt.datetime, format: str = "medium") -> str:
+        return _format_datetime(value, format=format, locale=self.lang)
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.lang)
+
+    def percent(self, value: float) -> str:
+        return format_percent(value, locale=self.lang)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it yet."""
+    return message

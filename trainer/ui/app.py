@@ -1,0 +1,186 @@
+"""The app shell: one WaymarkApp per session (browser tab or phone), routing and language.
+
+Screens are plain functions `build(app, params) -> ft.View` (see routes.py); they read from
+the core through `app` and never touch SQLite or the curricula files themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import flet as ft
+
+from ..core.curricula import Curriculum, check_curricula
+from ..core.i18n import UI_LANGUAGES, Translator, is_rtl, negotiate
+from ..core.settings import Settings
+from ..core.storage import open_db
+from . import theme
+
+log = logging.getLogger("waymark.ui")
+
+
+@lru_cache(maxsize=4)
+def cached_curriculum(root: str | None) -> Curriculum:
+    """Load once per process. A broken file must not stop a learner from reading the rest:
+    the valid modules are shown and each problem is logged with its file and line."""
+    curriculum, errors = check_curricula(root)
+    for error in errors:
+        log.warning("curricula: %s", error)
+    return curriculum or Curriculum(modules=(), root=str(root))
+
+
+def match(pattern: str, route: str) -> dict[str, str] | None:
+    """'/module/:module_id' matches '/module/abc' -> {'module_id': 'abc'}."""
+    p_parts = [p for p in pattern.split("/") if p]
+    r_parts = [r for r in route.split("?")[0].split("/") if r]
+    if len(p_parts) != len(r_parts):
+        return None
+    params: dict[str, str] = {}
+    for p, r in zip(p_parts, r_parts):
+        if p.startswith(":"):
+            params[p[1:]] = r
+        elif p != r:
+            return None
+    return params
+
+
+class WaymarkApp:
+    """Session state and navigation. Everything a screen needs is reached from here."""
+
+    def __init__(self, page: ft.Page, db, curriculum: Curriculum):
+        self.page = page
+        self.db = db
+        self.curriculum = curriculum
+        self.settings = Settings(db)
+        self.session: dict[str, Any] = {}  # per-session scratch (e.g. acknowledged warnings)
+        self.services: dict[str, Any] = {}  # strong references to Flet services
+        self.on_language_change: list[Callable[[], None]] = []
+        self.tr = Translator(self.settings.get("ui_language") or "en")
+
+    # --- language -------------------------------------------------------------------
+    def _(self, message: str) -> str:
+        return self.tr.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.tr.ngettext(singular, plural, n)
+
+    @property
+    def ui_language(self) -> str:
+        return self.tr.lang
+
+    @property
+    def content_language(self) -> str:
+        return self.settings.get("content_language") or self.ui_language
+
+    @property
+    def text_scale(self) -> float:
+        return float(self.settings.get("text_scale") or 1.0)
+
+    def set_languages(self, ui: str | None = None, content: str | None = None) -> None:
+        if ui is not None:
+            self.settings.set("ui_language", ui)
+        if content is not None:
+            self.settings.set("content_language", content)
+        self.tr = Translator(self.settings.get("ui_language") or "en")
+        self.apply_page_settings()
+
+    def first_start_languages(self, device_locales: list[str]) -> None:
+        """At first start both languages follow the device locale (negotiated by Babel)."""
+        if self.settings.get("ui_language"):
+            return
+        ui = negotiate(device_locales, UI_LANGUAGES)
+        content = negotiate(device_locales, self.curriculum.languages or UI_LANGUAGES)
+        self.settings.set("ui_language", ui)
+        self.settings.set("content_language", content)
+        self.tr = Translator(ui)
+
+    def apply_page_settings(self) -> None:
+        page = self.page
+        page.title = "Waymark"
+        page.rtl = is_rtl(self.ui_language)
+        page.fonts = theme.FONTS
+        page.theme, page.dark_theme = theme.themes(self.ui_language)
+        mode = self.settings.get("theme") or "system"
+        page.theme_mode = {"light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}.get(mode, ft.ThemeMode.SYSTEM)
+        locales = [ft.Locale(lang) for lang in UI_LANGUAGES]
+        page.locale_configuration = ft.LocaleConfiguration(
+            supported_locales=locales, current_locale=ft.Locale(self.ui_language)
+        )
+
+    # --- navigation -----------------------------------------------------------------
+    def go(self, route: str) -> None:
+        self.page.navigate(route)
+
+    def views_for(self, route: str) -> list[ft.View]:
+        from .routes import ROUTES
+
+        path = route.split("?")[0] or "/"
+        parts = [p for p in path.split("/") if p]
+        prefixes = ["/"] + ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
+        stack: list[tuple[Callable, dict[str, str]]] = []
+        for prefix in prefixes:
+            best = None
+            for pattern, builder in ROUTES:
+                params = match(pattern, prefix)
+                if params is None:
+                    continue
+                literal = sum(1 for s in pattern.split("/") if s and not s.startswith(":"))
+                if best is None or literal > best[0]:
+                    best = (literal, builder, params)
+            if best is not None:
+                if stack and stack[-1][0] is best[1]:
+                    stack.pop()  # the same screen deeper in (a section of a module): one View
+                stack.append((best[1], best[2]))
+        views = [builder(self, params) for builder, params in stack]
+        if not any(match(pattern, path) is not None for pattern, _ in ROUTES):
+            from .views import home  # unknown route: back to the start, never a blank screen
+
+            return [home.build(self, {})]
+        return views
+
+    def show_route(self, route: str) -> None:
+        self.page.views.clear()
+        self.page.views.extend(self.views_for(route))
+        self.page.update()
+
+    def refresh(self) -> None:
+        """Rebuild the current screens (after a language or text-size change)."""
+        self.apply_page_settings()
+        self.show_route(self.page.route or "/")
+
+    async def on_route_change(self, e: ft.RouteChangeEvent) -> None:
+        self.show_route(e.route)
+
+    async def on_view_pop(self, e: ft.ViewPopEvent) -> None:
+        if len(self.page.views) > 1:
+            self.page.views.pop()
+            await self.page.push_route(self.page.views[-1].route or "/")
+
+
+def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = None):
+    """The Flet entry point, bound to a data directory and curricula folder."""
+
+    async def main(page: ft.Page) -> None:
+        db_path = Path(data_dir) / "waymark.db" if data_dir else None
+        db = open_db(db_path)
+        app = WaymarkApp(page, db, cached_curriculum(curricula_dir))
+        page.data = app
+        if not app.settings.get("ui_language"):
+            locales: list[str] = []
+            try:
+                info = await page.get_device_info()
+                if info is not None:
+                    locales = list(getattr(info, "languages", None) or [])
+                    locales += [str(getattr(loc, "language_code", loc)) for loc in (getattr(info, "locales", None) or [])]
+            except Exception:  # device info is a nicety; English is a safe default
+                log.debug("device info unavailable", exc_info=True)
+            app.first_start_languages([l for l in locales if l])
+        app.apply_page_settings()
+        page.on_route_change = app.on_route_change
+        page.on_view_pop = app.on_view_pop
+        app.show_route(page.route or "/")
+
+    return main

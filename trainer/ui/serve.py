@@ -1,0 +1,99 @@
+"""Serving the app on a laptop as a local web app: the bundled Flutter client, no CDN.
+
+The page is served with a Content-Security-Policy that only allows this server. The web
+client has a few hard-coded internet addresses (e.g. a Rive runtime on a public CDN); the
+policy makes the browser refuse them before any request leaves the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import webbrowser
+from pathlib import Path
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval' 'wasm-unsafe-eval' blob:",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+    ]
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    """ASGI middleware: add the offline-only policy to every HTTP response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() not in {k for k, _ in SECURITY_HEADERS}]
+                message = {**message, "headers": headers + SECURITY_HEADERS}
+            await send(message)
+
+        return await self.app(scope, receive, send_with_headers)
+
+
+def has_display() -> bool:
+    if os.name == "nt" or os.uname().sysname == "Darwin":
+        return True
+    return bool(os.getenv("DISPLAY") or os.getenv("WAYLAND_DISPLAY"))
+
+
+def asgi_app(data_dir: str | None = None, curricula_dir: str | None = None):
+    """The whole web app as an ASGI application (used by `trainer app` and the tests)."""
+    import flet as ft
+
+    from .app import make_main
+
+    os.environ.setdefault("FLET_WEB_NO_CDN", "1")
+    app = ft.run(
+        make_main(data_dir=data_dir, curricula_dir=curricula_dir),
+        assets_dir=str(ASSETS_DIR),
+        no_cdn=True,
+        export_asgi_app=True,
+    )
+    return SecurityHeaders(app)
+
+
+def serve_app(host: str = "127.0.0.1", port: int = 8550, data_dir: str | None = None, open_browser: bool = True, curricula_dir: str | None = None) -> int:
+    """Serve Waymark on host:port; open a browser when this computer has a display."""
+    import uvicorn
+
+    url = f"http://{host}:{port}/"
+    app = asgi_app(data_dir=data_dir, curricula_dir=curricula_dir)
+    print(f"Waymark is running at {url}  (press Ctrl+C to stop)", flush=True)
+    if open_browser and has_display() and (shutil.which("xdg-open") or os.name == "nt" or os.uname().sysname == "Darwin"):
+        threading.Timer(1.0, lambda: webbrowser.open(url)).start()
+    uvicorn.run(app, host=host, port=port, log_level=os.getenv("WAYMARK_LOG_LEVEL", "warning"), ws="websockets-sansio" if _has_sansio() else "auto")
+    return 0
+
+
+def _has_sansio() -> bool:
+    try:
+        import websockets  # noqa: F401
+        from uvicorn.protocols.websockets import websockets_sansio_impl  # noqa: F401
+    except ImportError:
+        return False
+    return True

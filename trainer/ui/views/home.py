@@ -1,0 +1,120 @@
+"""Home: the module list with time, progress and an audience filter."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from ...core.reading import all_reading
+from ...core.i18n import N_
+from .. import theme, widgets
+
+AUDIENCE_LABELS = {
+    "all": N_("Everyone"),
+    "labour-inspection": N_("Labour inspection"),
+    "border": N_("Border"),
+}
+
+# Features add entries to the home screen (e.g. the checklist, sync status) through these hooks:
+# each is a function (app) -> ft.Control | None, shown below the module list.
+EXTRA_SECTIONS: list = []
+# And module-state providers: (app, module, reading) -> (label, fraction) | None; the first
+# non-None answer wins, falling back to reading progress alone.
+MODULE_STATE: list = []
+
+
+def reading_state(app, module, reading) -> tuple[str, float]:
+    text, _ = module.text(app.content_language)
+    total = len(text.sections) or 1
+    read = len(reading.sections_read & set(text.section_ids)) if reading else 0
+    if read == 0:
+        return app._("Not started"), 0.0
+    if read >= total:
+        return app._("All sections read"), 1.0
+    return app._("In progress"), read / total
+
+
+def module_card(app, module, reading) -> ft.Control:
+    _ = app._
+    scale = app.text_scale
+    text, fell_back = module.text(app.content_language)
+    state = None
+    for provider in MODULE_STATE:
+        state = provider(app, module, reading)
+        if state is not None:
+            break
+    label, fraction = state or reading_state(app, module, reading)
+    minutes = app.ngettext("%(n)d minute", "%(n)d minutes", module.estimated_minutes) % {"n": module.estimated_minutes}
+    details = [minutes, label]
+    if fell_back:
+        details.append(_("Not yet in your language"))
+    elif text.needs_review:
+        details.append(_("Translation not yet reviewed"))
+    content_font = theme.font_for(text.lang)
+    return ft.Card(
+        key=f"module-{module.id}",
+        content=ft.Container(
+            padding=16,
+            on_click=lambda e, mid=module.id: app.go(f"/module/{mid}"),
+            content=ft.Column(
+                [
+                    ft.Text(text.title, size=theme.size(18, scale), weight=ft.FontWeight.BOLD, font_family=content_font),
+                    ft.Text(text.summary, size=theme.size(14, scale), font_family=content_font),
+                    ft.Text(" · ".join(details), size=theme.size(13, scale), color=ft.Colors.ON_SURFACE_VARIANT),
+                    ft.ProgressBar(value=fraction, semantics_label=_("Progress"), semantics_value=round(fraction * 100)),
+                ],
+                spacing=8,
+            ),
+        ),
+    )
+
+
+def build(app, params) -> ft.View:
+    _ = app._
+    audience = app.settings.get("audience") or "all"
+    progress = all_reading(app.db)
+    modules = [m for m in app.curriculum.modules if m.matches_audience(audience)]
+
+    def pick_audience(e):
+        value = next(iter(e.control.selected), "all") if e.control.selected else "all"
+        app.settings.set("audience", value)
+        app.show_route("/")
+
+    filter_row = ft.SegmentedButton(
+        key="audience-filter",
+        selected=[audience],
+        allow_empty_selection=False,
+        show_selected_icon=False,
+        on_change=pick_audience,
+        segments=[ft.Segment(value=a, label=ft.Text(_(label))) for a, label in AUDIENCE_LABELS.items()],
+    )
+    read_all = sum(1 for m in app.curriculum.modules if progress.get(m.id) and len(progress[m.id].sections_read) >= len(m.text(app.content_language)[0].sections))
+    total = len(app.curriculum.modules)
+    overall = ft.Text(
+        app.ngettext("%(done)d of %(n)d module finished", "%(done)d of %(n)d modules finished", total) % {"done": read_all, "n": total},
+        key="overall-progress",
+        size=theme.size(14, app.text_scale),
+    )
+    controls: list[ft.Control] = [
+        widgets.heading(_("Training modules"), app.text_scale),
+        overall,
+        ft.Row([filter_row], scroll=ft.ScrollMode.AUTO),
+    ]
+    if modules:
+        controls += [module_card(app, m, progress.get(m.id)) for m in modules]
+    else:
+        controls.append(ft.Text(_("No modules for this audience yet.")))
+    for extra in EXTRA_SECTIONS:
+        c = extra(app)
+        if c is not None:
+            controls.append(c)
+    return ft.View(
+        route="/",
+        scroll=ft.ScrollMode.AUTO,
+        appbar=ft.AppBar(
+            title=ft.Text("Waymark"),
+            actions=[
+                ft.IconButton(ft.Icons.SETTINGS_OUTLINED, tooltip=_("Settings"), key="open-settings", on_click=lambda e: app.go("/settings")),
+            ],
+        ),
+        controls=[widgets.column_page(controls)],
+    )

@@ -1,0 +1,53 @@
+"""Small shared widgets: notices, headings, buttons with proper tap targets and labels."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from . import theme
+
+
+def notice(text: str, *, icon: ft.IconData = ft.Icons.INFO_OUTLINE, key: str | None = None, tone: str = "info") -> ft.Control:
+    """A calm, readable banner (no alarming red): fallback language, unreviewed translation..."""
+    colour = ft.Colors.AMBER_100 if tone == "warn" else ft.Colors.SECONDARY_CONTAINER
+    return ft.Container(
+        key=key,
+        bgcolor=colour,
+        border_radius=8,
+        padding=12,
+        content=ft.Row(
+            [ft.Icon(icon, color=ft.Colors.ON_SECONDARY_CONTAINER if tone != "warn" else ft.Colors.BROWN_800), ft.Text(text, expand=True, color=ft.Colors.BROWN_900 if tone == "warn" else None)],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        ),
+    )
+
+
+def heading(text: str, scale: float = 1.0, *, level: int = 1, key: str | None = None) -> ft.Control:
+    sizes = {1: 24, 2: 20, 3: 17}
+    return ft.Semantics(
+        header=True,
+        content=ft.Text(text, size=theme.size(sizes.get(level, 17), scale), weight=ft.FontWeight.BOLD, key=key),
+    )
+
+
+def primary(label: str, on_click, *, icon: ft.IconData | None = None, key: str | None = None, expand: bool = False) -> ft.Control:
+    return ft.FilledButton(label, icon=icon, on_click=on_click, key=key, height=theme.TAP, expand=expand)
+
+
+def secondary(label: str, on_click, *, icon: ft.IconData | None = None, key: str | None = None, expand: bool = False) -> ft.Control:
+    return ft.OutlinedButton(label, icon=icon, on_click=on_click, key=key, height=theme.TAP, expand=expand)
+
+
+def column_page(controls: list[ft.Control], *, key: str | None = None) -> ft.Control:
+    """A centred reading column: full width on a phone, narrower on a laptop."""
+    return ft.ResponsiveRow(
+        [
+            ft.Container(
+                col={"xs": 12, "md": 10, "lg": 8, "xl": 6},
+                content=ft.Column(controls, spacing=14, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+                padding=ft.Padding.symmetric(horizontal=16, vertical=12),
+            )
+        ],
+        alignment=ft.MainAxisAlignment.CENTER,
+        key=key,
+    )
