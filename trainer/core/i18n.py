@@ -53,7 +53,9 @@ def negotiate(preferred: list[str] | tuple[str, ...], available: tuple[str, ...]
         base = p.split("_")[0].lower()
         if base not in expanded:
             expanded.append(base)
-    return negotiate_locale(expanded, list(available), sep="_") or DEFAULT_LANGUAGE
+    found = negotiate_locale(expanded, list(available), sep="_")
+    # Babel matches case-insensitively but echoes the preferred spelling; answer with ours.
+    return next((a for a in available if found and a.lower() == found.lower()), DEFAULT_LANGUAGE)
 
 
 def is_rtl(lang: str) -> bool:

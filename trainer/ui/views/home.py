@@ -50,21 +50,20 @@ def module_card(app, module, reading) -> ft.Control:
     elif text.needs_review:
         details.append(_("Translation not yet reviewed"))
     content_font = theme.font_for(text.lang)
-    return ft.Card(
+    body = ft.Column(
+        [
+            ft.Text(text.title, size=theme.size(18, scale), weight=ft.FontWeight.BOLD, font_family=content_font),
+            ft.Text(text.summary, size=theme.size(14, scale), font_family=content_font),
+            ft.Text(" · ".join(details), size=theme.size(13, scale), color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.ProgressBar(value=fraction, semantics_label=_("Progress"), semantics_value=round(fraction * 100)),
+        ],
+        spacing=8,
+    )
+    return widgets.tappable_card(
+        f"{text.title}. {' · '.join(details)}",
+        lambda e, mid=module.id: app.go(f"/module/{mid}"),
+        body,
         key=f"module-{module.id}",
-        content=ft.Container(
-            padding=16,
-            on_click=lambda e, mid=module.id: app.go(f"/module/{mid}"),
-            content=ft.Column(
-                [
-                    ft.Text(text.title, size=theme.size(18, scale), weight=ft.FontWeight.BOLD, font_family=content_font),
-                    ft.Text(text.summary, size=theme.size(14, scale), font_family=content_font),
-                    ft.Text(" · ".join(details), size=theme.size(13, scale), color=ft.Colors.ON_SURFACE_VARIANT),
-                    ft.ProgressBar(value=fraction, semantics_label=_("Progress"), semantics_value=round(fraction * 100)),
-                ],
-                spacing=8,
-            ),
-        ),
     )
 
 
@@ -113,7 +112,7 @@ def build(app, params) -> ft.View:
         appbar=ft.AppBar(
             title=ft.Text("Waymark"),
             actions=[
-                ft.IconButton(ft.Icons.SETTINGS_OUTLINED, tooltip=_("Settings"), key="open-settings", on_click=lambda e: app.go("/settings")),
+                widgets.icon_button(ft.Icons.SETTINGS_OUTLINED, _("Settings"), lambda e: app.go("/settings"), key="open-settings"),
             ],
         ),
         controls=[widgets.column_page(controls)],

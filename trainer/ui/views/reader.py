@@ -145,7 +145,7 @@ def build(app, params) -> ft.View:
         scroll=ft.ScrollMode.AUTO,
         appbar=ft.AppBar(
             title=ft.Text(text.title, font_family=font, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
-            actions=[ft.IconButton(ft.Icons.LIST, tooltip=_("Contents"), on_click=show_contents, key="open-contents")],
+            actions=[widgets.icon_button(ft.Icons.LIST, _("Contents"), show_contents, key="open-contents")],
         ),
         controls=[widgets.column_page([body, ft.Row(nav, spacing=12), *end])],
     )

@@ -32,25 +32,32 @@ def build(app, params) -> ft.View:
         app.settings.set("theme", next(iter(e.control.selected)))
         app.refresh()
 
-    def lang_option(code: str) -> ft.DropdownOption:
-        name = language_name(code)
-        return ft.DropdownOption(key=code, text=name, content=ft.Text(name, font_family=theme.font_for(code)))
+    def language_choice(key: str, label: str, codes, value, on_change) -> ft.Control:
+        """Each language by its own name, in its own script; big radio rows, not a dropdown."""
+        radios = [
+            ft.Radio(
+                value=code,
+                label=language_name(code),
+                label_style=ft.TextStyle(size=theme.size(16, app.text_scale), font_family=theme.font_for(code)),
+                key=f"{key}-{code}",
+            )
+            for code in codes
+        ]
+        return ft.Column(
+            [
+                ft.Text(label, weight=ft.FontWeight.W_500, size=theme.size(15, app.text_scale)),
+                ft.RadioGroup(key=key, value=value, on_change=on_change, content=ft.Column(radios, spacing=0)),
+            ],
+            spacing=4,
+        )
 
-    ui_dd = ft.Dropdown(
-        key="ui-language",
-        label=_("App language"),
-        value=app.ui_language,
-        options=[lang_option(c) for c in UI_LANGUAGES],
-        on_select=set_ui,
-        expand=True,
-    )
-    content_dd = ft.Dropdown(
-        key="content-language",
-        label=_("Training content language"),
-        value=app.content_language if app.content_language in content_langs else None,
-        options=[lang_option(c) for c in content_langs],
-        on_select=set_content,
-        expand=True,
+    ui_dd = language_choice("ui-language", _("App language"), UI_LANGUAGES, app.ui_language, set_ui)
+    content_dd = language_choice(
+        "content-language",
+        _("Training content language"),
+        content_langs,
+        app.content_language if app.content_language in content_langs else None,
+        set_content,
     )
     scale = ft.SegmentedButton(
         key="text-size",
@@ -73,8 +80,8 @@ def build(app, params) -> ft.View:
     )
     controls: list[ft.Control] = [
         widgets.heading(_("Language"), app.text_scale, level=2),
-        ft.Row([ui_dd]),
-        ft.Row([content_dd]),
+        ui_dd,
+        content_dd,
         ft.Text(_("Training modules not yet translated are shown in their original language, with a notice."), size=theme.size(13, app.text_scale)),
         widgets.heading(_("Text size"), app.text_scale, level=2),
         ft.Row([scale], scroll=ft.ScrollMode.AUTO),
