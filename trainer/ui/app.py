@@ -184,3 +184,8 @@ def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = No
         app.show_route(page.route or "/")
 
     return main
+
+
+def warm_up(curricula_dir: str | None = None) -> None:
+    """Load the curricula before the first visitor arrives (called in a background thread)."""
+    cached_curriculum(curricula_dir)

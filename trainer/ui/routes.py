@@ -4,6 +4,7 @@ parent routes (its path prefixes), so system back and the AppBar back arrow work
 from __future__ import annotations
 
 from .views import home, reader, settings
+from .views import quiz
 
 # (pattern, builder). Builders: build(app, params) -> ft.View. Order does not matter;
 # the most specific pattern (most literal segments) wins.
@@ -13,4 +14,5 @@ ROUTES = [
     ("/module/:module_id", reader.build),
     ("/module/:module_id/section/:section_id", reader.build),
     # features append their routes here
+    *quiz.ROUTES,  # quiz, review, certificates (trainer/ui/views/quiz.py)
 ]

@@ -65,11 +65,17 @@ def asgi_app(data_dir: str | None = None, curricula_dir: str | None = None):
     """The whole web app as an ASGI application (used by `trainer app` and the tests)."""
     import flet as ft
 
-    from .app import make_main
-
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")
+
+    async def main(page):
+        # Imported on the first visit (or by the warm-up thread), not before the server
+        # answers: the page itself needs none of it.
+        from .app import make_main
+
+        await make_main(data_dir=data_dir, curricula_dir=curricula_dir)(page)
+
     app = ft.run(
-        make_main(data_dir=data_dir, curricula_dir=curricula_dir),
+        main,
         assets_dir=str(ASSETS_DIR),
         no_cdn=True,
         export_asgi_app=True,
@@ -84,10 +90,17 @@ def serve_app(host: str = "127.0.0.1", port: int = 8550, data_dir: str | None = 
     url = f"http://{host}:{port}/"
     app = asgi_app(data_dir=data_dir, curricula_dir=curricula_dir)
     print(f"Waymark is running at {url}  (press Ctrl+C to stop)", flush=True)
+    threading.Timer(0.2, _warm_up, kwargs={"curricula_dir": curricula_dir}).start()
     if open_browser and has_display() and (shutil.which("xdg-open") or os.name == "nt" or os.uname().sysname == "Darwin"):
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     uvicorn.run(app, host=host, port=port, log_level=os.getenv("WAYMARK_LOG_LEVEL", "warning"), ws="websockets-sansio" if _has_sansio() else "auto")
     return 0
+
+
+def _warm_up(curricula_dir: str | None) -> None:
+    from .app import warm_up
+
+    warm_up(curricula_dir)
 
 
 def _has_sansio() -> bool:
