@@ -21,7 +21,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(e, file=sys.stderr)
     if curriculum is not None:
         n = len(curriculum.modules)
-        print(f"{n} module{'s' if n != 1 else ''} checked in {args.path or 'the bundled curricula'}; {len(errors)} error{'s' if len(errors) != 1 else ''}.")
+        print(f"{n} module{'s' if n != 1 else ''} loaded from {args.path or 'the bundled curricula'}; {len(errors)} error{'s' if len(errors) != 1 else ''}.")
         if args.report or not errors:
             print("\nTranslation report (modules per language):")
             for lang, r in translation_report(curriculum).items():

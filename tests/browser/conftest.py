@@ -148,7 +148,9 @@ def open_app(page, url: str, timeout: float = 60_000) -> None:
     page.wait_for_selector("flt-semantics", state="attached", timeout=timeout)
 
 
-def shot(page, name: str) -> Path:
+def shot(page, name: str, settle_ms: int = 900) -> Path:
+    """Save a screenshot once page transitions (about 300 ms in Flutter) have finished."""
+    page.wait_for_timeout(settle_ms)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))

@@ -13,20 +13,23 @@ from typing import Any, Callable
 
 import flet as ft
 
-from ..core.curricula import Curriculum, check_curricula
+from ..core.curricula import Curriculum
 from ..core.i18n import UI_LANGUAGES, Translator, is_rtl, negotiate
 from ..core.settings import Settings
-from ..core.storage import open_db
+from ..core.storage import default_data_dir, open_db
 from . import theme
 
 log = logging.getLogger("waymark.ui")
 
 
 @lru_cache(maxsize=4)
-def cached_curriculum(root: str | None) -> Curriculum:
-    """Load once per process. A broken file must not stop a learner from reading the rest:
-    the valid modules are shown and each problem is logged with its file and line."""
-    curriculum, errors = check_curricula(root)
+def cached_curriculum(root: str | None, cache_dir: str | None = None) -> Curriculum:
+    """Load once per process (and from the on-device cache when nothing changed). A broken
+    file must not stop a learner from reading the rest: the valid modules are shown and
+    each problem is logged with its file and line."""
+    from ..core.curricula.cache import load_with_cache
+
+    curriculum, errors = load_with_cache(root, cache_dir)
     for error in errors:
         log.warning("curricula: %s", error)
     return curriculum or Curriculum(modules=(), root=str(root))
@@ -164,9 +167,9 @@ def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = No
     """The Flet entry point, bound to a data directory and curricula folder."""
 
     async def main(page: ft.Page) -> None:
-        db_path = Path(data_dir) / "waymark.db" if data_dir else None
-        db = open_db(db_path)
-        app = WaymarkApp(page, db, cached_curriculum(curricula_dir))
+        base = Path(data_dir) if data_dir else default_data_dir()
+        db = open_db(base / "waymark.db")
+        app = WaymarkApp(page, db, cached_curriculum(curricula_dir, str(base / "cache")))
         page.data = app
         if not app.settings.get("ui_language"):
             locales: list[str] = []
@@ -186,6 +189,7 @@ def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = No
     return main
 
 
-def warm_up(curricula_dir: str | None = None) -> None:
+def warm_up(curricula_dir: str | None = None, data_dir: str | Path | None = None) -> None:
     """Load the curricula before the first visitor arrives (called in a background thread)."""
-    cached_curriculum(curricula_dir)
+    base = Path(data_dir) if data_dir else default_data_dir()
+    cached_curriculum(curricula_dir, str(base / "cache"))

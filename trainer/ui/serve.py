@@ -90,17 +90,17 @@ def serve_app(host: str = "127.0.0.1", port: int = 8550, data_dir: str | None = 
     url = f"http://{host}:{port}/"
     app = asgi_app(data_dir=data_dir, curricula_dir=curricula_dir)
     print(f"Waymark is running at {url}  (press Ctrl+C to stop)", flush=True)
-    threading.Timer(0.2, _warm_up, kwargs={"curricula_dir": curricula_dir}).start()
+    threading.Timer(0.2, _warm_up, kwargs={"curricula_dir": curricula_dir, "data_dir": data_dir}).start()
     if open_browser and has_display() and (shutil.which("xdg-open") or os.name == "nt" or os.uname().sysname == "Darwin"):
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     uvicorn.run(app, host=host, port=port, log_level=os.getenv("WAYMARK_LOG_LEVEL", "warning"), ws="websockets-sansio" if _has_sansio() else "auto")
     return 0
 
 
-def _warm_up(curricula_dir: str | None) -> None:
+def _warm_up(curricula_dir: str | None, data_dir: str | None) -> None:
     from .app import warm_up
 
-    warm_up(curricula_dir)
+    warm_up(curricula_dir, data_dir)
 
 
 def _has_sansio() -> bool:
