@@ -44,3 +44,14 @@ def test_arabic_reader_on_phone(app_url, new_page):
     box = page.get_by_text(second.title).bounding_box()
     assert box["x"] + box["width"] > PHONE["width"] * 0.6, box
     shot(page, "reader-arabic-section-2")
+
+
+def test_first_start_follows_the_browser_language(app_url, new_page):
+    """No language chosen yet: the device's (browser's) locale is negotiated with Babel."""
+    fr = Translator("fr").gettext
+    page = new_page(locale="fr-FR")
+    open_app(page, app_url)
+    page.get_by_text(fr("Training modules")).wait_for()
+    title = load_curricula().module(MODULE).text("fr")[0].title
+    page.get_by_role("button", name=title).first.wait_for()
+    shot(page, "home-first-start-fr")

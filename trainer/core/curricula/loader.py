@@ -45,6 +45,20 @@ LINK_RE = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"
 EXTRA_CHECKS: list[Callable[[Path], list[DataError]]] = []
 
 
+def _register_extra_checks() -> None:
+    """Validators that live with their features; imported lazily to keep the core light."""
+    if EXTRA_CHECKS:
+        return
+    from .glossary import check_glossaries
+
+    EXTRA_CHECKS.append(check_glossaries)
+    try:
+        from ..checklist import check_indicators, check_referrals
+    except ImportError:  # the checklist feature is optional for the reader
+        return
+    EXTRA_CHECKS.extend([check_indicators, check_referrals])
+
+
 def default_curricula_dir() -> Path:
     """The bundled curricula: next to the package in a checkout, or inside the app bundle."""
     env = os.getenv("WAYMARK_CURRICULA")
@@ -415,6 +429,7 @@ def check_curricula(root: Path | str | None = None) -> tuple[Curriculum | None, 
                 quizzes=MappingProxyType(quizzes),
             )
         )
+    _register_extra_checks()
     for check in EXTRA_CHECKS:
         errors.extend(check(root))
     modules.sort(key=lambda m: (m.order, m.id))
