@@ -56,7 +56,10 @@ def _register_extra_checks() -> None:
         from ..checklist import check_indicators, check_referrals
     except ImportError:  # the checklist feature is optional for the reader
         return
-    EXTRA_CHECKS.extend([check_indicators, check_referrals])
+    # A curricula folder may hold modules only; indicator sets and referral directories are
+    # checked when their folders exist (the app itself needs them for the checklist).
+    EXTRA_CHECKS.append(lambda root: check_indicators(root) if (root / "indicators").is_dir() else [])
+    EXTRA_CHECKS.append(lambda root: check_referrals(root) if (root / "referrals").is_dir() else [])
 
 
 def default_curricula_dir() -> Path:

@@ -7,6 +7,7 @@ FEATURE_SCHEMAS = [
     "trainer.core.storage.schema",  # settings, learner profile, reading progress, outbox
     # features append their schema module here, e.g. "trainer.core.quiz.schema"
     "trainer.core.quiz.schema",  # quiz attempts, answers, module completions
+    "trainer.core.checklist.schema",  # screenings (encrypted), wrapped screening key
 ]
 
 for _name in FEATURE_SCHEMAS:

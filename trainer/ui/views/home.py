@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from ...core.reading import all_reading
+from ...core.progress import overall_progress
 from ...core.i18n import N_
 from .. import theme, widgets
 
@@ -86,7 +87,7 @@ def build(app, params) -> ft.View:
         on_change=pick_audience,
         segments=[ft.Segment(value=a, label=ft.Text(_(label))) for a, label in AUDIENCE_LABELS.items()],
     )
-    read_all = sum(1 for m in app.curriculum.modules if progress.get(m.id) and len(progress[m.id].sections_read) >= len(m.text(app.content_language)[0].sections))
+    read_all = overall_progress(app.db, app.curriculum.modules).completed  # every section read and quiz passed
     total = len(app.curriculum.modules)
     overall = ft.Text(
         app.ngettext("%(done)d of %(n)d module finished", "%(done)d of %(n)d modules finished", total) % {"done": read_all, "n": total},

@@ -87,18 +87,21 @@ def build(app, params) -> ft.View:
     if run is not None and run.lang != quiz.lang:
         run = None  # the content language changed: start again in the new language
     if run is None:
-        body = _intro(app, module, quiz, fell_back)
+        body, page_key = _intro(app, module, quiz, fell_back), "intro"
     elif run.index >= len(run.order):
-        body = _check_answers(app, module, quiz, run)
+        body, page_key = _check_answers(app, module, quiz, run), "check"
     else:
-        body = _question(app, module, quiz, run)
+        body, page_key = _question(app, module, quiz, run), f"question-{run.index}"
     font = theme.font_for(quiz.lang)
+    # Each question gets its own scrollable (keyed by position): a new question starts at the
+    # top, while choosing an option keeps the scroll where it is.
     return ft.View(
         route=route,
-        scroll=ft.ScrollMode.AUTO,
+        padding=0,
         appbar=ft.AppBar(title=ft.Text(_("Quiz: %(title)s") % {"title": text.title}, font_family=font,
                                        max_lines=1, overflow=ft.TextOverflow.ELLIPSIS)),
-        controls=[widgets.column_page(body)],
+        controls=[ft.Column([widgets.column_page(body)], scroll=ft.ScrollMode.AUTO, expand=True,
+                            key=f"quiz-page-{page_key}")],
     )
 
 
@@ -132,26 +135,35 @@ def _intro(app, module, quiz, fell_back) -> list[ft.Control]:
     return controls
 
 
-def option_tile(label: str, selected: bool, multiple: bool, on_tap, *, key: str, font: str | None) -> ft.Control:
-    """A whole-row choice (>= 48 px high) that says whether it is chosen, to eyes and screen readers."""
+def _tile_style(tile: ft.Semantics, selected: bool, multiple: bool) -> None:
+    box: ft.Container = tile.content
+    icon: ft.Icon = box.content.controls[0]
+    tile.checked = selected
+    box.border = ft.Border.all(2 if selected else 1, ft.Colors.PRIMARY if selected else ft.Colors.OUTLINE_VARIANT)
+    box.bgcolor = ft.Colors.PRIMARY_CONTAINER if selected else None
     if multiple:
-        icon = ft.Icons.CHECK_BOX if selected else ft.Icons.CHECK_BOX_OUTLINE_BLANK
+        icon.icon = ft.Icons.CHECK_BOX if selected else ft.Icons.CHECK_BOX_OUTLINE_BLANK
     else:
-        icon = ft.Icons.RADIO_BUTTON_CHECKED if selected else ft.Icons.RADIO_BUTTON_UNCHECKED
+        icon.icon = ft.Icons.RADIO_BUTTON_CHECKED if selected else ft.Icons.RADIO_BUTTON_UNCHECKED
+
+
+def option_tile(label: str, selected: bool, multiple: bool, on_tap, *, key: str, font: str | None) -> ft.Semantics:
+    """A whole-row choice (>= 48 px high) that says whether it is chosen, to eyes and screen readers."""
     box = ft.Container(
         key=key,
         on_click=on_tap,
         padding=ft.Padding.symmetric(horizontal=14, vertical=14),
         border_radius=10,
-        border=ft.Border.all(2 if selected else 1, ft.Colors.PRIMARY if selected else ft.Colors.OUTLINE_VARIANT),
-        bgcolor=ft.Colors.PRIMARY_CONTAINER if selected else None,
         content=ft.Row(
-            [ft.Icon(icon, color=ft.Colors.PRIMARY), ft.Text(label, expand=True, font_family=font, size=16)],
+            [ft.Icon(ft.Icons.CHECK_BOX_OUTLINE_BLANK, color=ft.Colors.PRIMARY),
+             ft.Text(label, expand=True, font_family=font, size=16)],
             vertical_alignment=ft.CrossAxisAlignment.CENTER,
             spacing=12,
         ),
     )
-    return ft.Semantics(label=label, checked=selected, container=True, exclude_semantics=True, on_tap=on_tap, content=box)
+    tile = ft.Semantics(label=label, container=True, exclude_semantics=True, on_tap=on_tap, content=box)
+    _tile_style(tile, selected, multiple)
+    return tile
 
 
 def _question(app, module, quiz, run: QuizRun) -> list[ft.Control]:
@@ -163,7 +175,10 @@ def _question(app, module, quiz, run: QuizRun) -> list[ft.Control]:
     multiple = q.type == "multiple"
     scale = app.text_scale
 
+    tiles: dict[str, ft.Semantics] = {}
+
     def choose(option_id: str):
+        # Restyle the tiles in place (no rebuild): quick successive taps are never lost.
         def handler(e):
             chosen = list(run.answers.get(q.id, []))
             if multiple:
@@ -171,7 +186,8 @@ def _question(app, module, quiz, run: QuizRun) -> list[ft.Control]:
             else:
                 chosen = [option_id]
             run.answers[q.id] = chosen
-            app.show_route(route)
+            for oid, tile in tiles.items():
+                _tile_style(tile, oid in chosen, multiple)
         return handler
 
     def move(delta: int):
@@ -207,8 +223,9 @@ def _question(app, module, quiz, run: QuizRun) -> list[ft.Control]:
     ]
     chosen = set(run.answers.get(q.id, []))
     for oid in option_order(q, run.seed, module.shuffle_options):
-        controls.append(option_tile(q.option(oid).text, oid in chosen, multiple, choose(oid),
-                                    key=f"option-{q.id}-{oid}", font=font))
+        tiles[oid] = option_tile(q.option(oid).text, oid in chosen, multiple, choose(oid),
+                                 key=f"option-{q.id}-{oid}", font=font)
+        controls.append(tiles[oid])
     nav: list[ft.Control] = []
     if run.index > 0:
         nav.append(widgets.secondary(_("Previous"), move(-1), icon=ft.Icons.ARROW_BACK, key="quiz-prev", expand=True))
@@ -321,10 +338,10 @@ def build_review(app, params) -> ft.View:
             controls.append(widgets.notice(app.ngettext(
                 "Read the %(n)d remaining section to complete this module.",
                 "Read the %(n)d remaining sections to complete this module.", left) % {"n": left}, key="sections-left"))
-    controls.append(ft.Row([
-        widgets.secondary(_("Back to modules"), lambda e: app.go("/"), key="review-home", expand=True),
-        widgets.primary(_("Try again"), retry, icon=ft.Icons.REFRESH, key="quiz-retry", expand=True),
-    ], spacing=12, wrap=True))
+    controls += [
+        widgets.primary(_("Try again"), retry, icon=ft.Icons.REFRESH, key="quiz-retry"),
+        widgets.secondary(_("Back to modules"), lambda e: app.go("/"), key="review-home"),
+    ]
 
     controls.append(widgets.heading(_("Your answers"), scale, level=2))
     for i, qid in enumerate(attempt.question_order):

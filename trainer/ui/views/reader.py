@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import flet as ft
 
-from ...core.reading import get_reading, record_section_opened
+from ...core.progress import record_section_read
+from ...core.reading import get_reading
 from .. import theme, widgets
 
 # Features add actions at the end of a module (e.g. "Take the quiz"): (app, module) -> control | None
@@ -65,7 +66,7 @@ def build(app, params) -> ft.View:
     sid = params.get("section_id") or reading.section_id
     index = ids.index(sid) if sid in ids else min(reading.section_index, len(ids) - 1)
     section = text.sections[index]
-    record_section_opened(app.db, module.id, section.id, index)
+    record_section_read(app.db, module, section.id, lang=text.lang)  # also completes the module if the quiz is passed
     font = theme.font_for(text.lang)
     content_rtl = app.page.rtl if text.lang == app.ui_language else text.lang.split("_")[0] in ("ar", "fa", "ur", "he")
 
