@@ -74,18 +74,29 @@ def build(app, params) -> ft.View:
     progress = all_reading(app.db)
     modules = [m for m in app.curriculum.modules if m.matches_audience(audience)]
 
-    def pick_audience(e):
-        value = next(iter(e.control.selected), "all") if e.control.selected else "all"
-        app.settings.set("audience", value)
-        app.show_route("/")
+    def pick_audience(value: str):
+        def handler(e):
+            app.settings.set("audience", value)
+            app.show_route("/")
 
-    filter_row = ft.SegmentedButton(
+        return handler
+
+    # Chips wrap onto a second line in long languages instead of running off a phone screen.
+    filter_row = ft.Row(
+        [
+            ft.Chip(
+                label=ft.Text(_(label)),
+                selected=a == audience,
+                show_checkmark=True,
+                on_select=pick_audience(a),
+                key=f"audience-{a}",
+            )
+            for a, label in AUDIENCE_LABELS.items()
+        ],
         key="audience-filter",
-        selected=[audience],
-        allow_empty_selection=False,
-        show_selected_icon=False,
-        on_change=pick_audience,
-        segments=[ft.Segment(value=a, label=ft.Text(_(label))) for a, label in AUDIENCE_LABELS.items()],
+        wrap=True,
+        spacing=8,
+        run_spacing=4,
     )
     read_all = overall_progress(app.db, app.curriculum.modules).completed  # every section read and quiz passed
     total = len(app.curriculum.modules)
@@ -97,7 +108,7 @@ def build(app, params) -> ft.View:
     controls: list[ft.Control] = [
         widgets.heading(_("Training modules"), app.text_scale),
         overall,
-        ft.Row([filter_row], scroll=ft.ScrollMode.AUTO),
+        filter_row,
     ]
     if modules:
         controls += [module_card(app, m, progress.get(m.id)) for m in modules]
