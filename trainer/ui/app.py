@@ -185,6 +185,10 @@ def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = No
         page.on_route_change = app.on_route_change
         page.on_view_pop = app.on_view_pop
         app.show_route(page.route or "/")
+        # Quiz results leave the device whenever a connection allows (never screening data).
+        from .views.sync import start_background
+
+        start_background(app)
 
     return main
 

@@ -251,6 +251,9 @@ def _check_answers(app, module, quiz, run: QuizRun) -> list[ft.Control]:
     def submit(e):
         record_attempt(app.db, module=module, quiz=quiz, answers=run.answers, seed=run.seed,
                        question_order=run.order, started_at=run.started_at)
+        from .sync import notify_new_results
+
+        notify_new_results(app)  # the new statements go out soon if there is a connection
         _runs(app).pop(module.id, None)
         app.go(f"{route}/review")
 

@@ -1,0 +1,1 @@
+"""The trainer server (`trainer serve`): xAPI statements from enrolled devices, in SQLite."""

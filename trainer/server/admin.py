@@ -1,0 +1,247 @@
+"""`trainer admin ...` and `trainer serve`: what a training programme's administrator runs.
+
+The functions take parsed argparse arguments and print plain text; `add_cli(subparsers)`
+registers them, so the top-level `trainer` command only has to call it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+from .config import ServerConfig
+from .db import default_db_path, open_server_db
+from .enrolment import (
+    create_code,
+    create_cohort,
+    list_codes,
+    list_cohorts,
+    list_devices,
+    revoke_code,
+    revoke_device,
+)
+
+ENROL_LINK = "waymark://enrol"
+
+
+def _db(args: argparse.Namespace):
+    return open_server_db(Path(args.db) if args.db else default_db_path())
+
+
+def _table(rows: list[dict], columns: list[str]) -> str:
+    if not rows:
+        return "(none)"
+    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def enrol_link(server_url: str, code: str) -> str:
+    """What a QR code or a message carries: opening it fills in the app's sync settings."""
+    return f"{ENROL_LINK}?{urlencode({'server': server_url, 'code': code})}"
+
+
+def cmd_create_cohort(args: argparse.Namespace) -> int:
+    row = create_cohort(_db(args), args.name)
+    print(f"cohort {row['id']}: {row['name']}")
+    return 0
+
+
+def cmd_list_cohorts(args: argparse.Namespace) -> int:
+    print(_table(list_cohorts(_db(args)), ["id", "name", "created_at", "archived_at"]))
+    return 0
+
+
+def cmd_create_code(args: argparse.Namespace) -> int:
+    try:
+        code, row = create_code(
+            _db(args), args.cohort, valid_days=args.days or None, max_uses=args.uses, note=args.note
+        )
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"enrolment code: {code}")
+    print(f"cohort {row['cohort_id']}; expires {row['expires_at'] or 'never'}; uses {row['max_uses'] or 'unlimited'}")
+    if args.server_url:
+        print(f"link: {enrol_link(args.server_url, code)}")
+    print("The code is shown only now; the server keeps just a hash of it.")
+    return 0
+
+
+def cmd_list_codes(args: argparse.Namespace) -> int:
+    print(_table(list_codes(_db(args), args.cohort), ["id", "cohort_id", "created_at", "expires_at", "max_uses", "uses", "revoked_at", "note"]))
+    return 0
+
+
+def cmd_revoke_code(args: argparse.Namespace) -> int:
+    if revoke_code(_db(args), args.code):
+        print(f"code {args.code} withdrawn; devices already enrolled with it keep working")
+        return 0
+    print(f"error: no active code {args.code}", file=sys.stderr)
+    return 1
+
+
+def cmd_list_devices(args: argparse.Namespace) -> int:
+    rows = list_devices(_db(args), args.cohort, silent_days=args.silent_days)
+    print(
+        _table(
+            rows,
+            ["id", "cohort", "label", "enrolled_at", "last_sync_at", "statements_received", "pending_count", "reported_at", "revoked_at"],
+        )
+    )
+    return 0
+
+
+def cmd_revoke_device(args: argparse.Namespace) -> int:
+    if revoke_device(_db(args), args.device):
+        print(f"device {args.device} can no longer send; its statements stay on the server")
+        return 0
+    print(f"error: no active device {args.device}", file=sys.stderr)
+    return 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy while the server runs (SQLite's online backup API)."""
+    src_path = Path(args.db) if args.db else default_db_path()
+    if not src_path.exists():
+        print(f"error: no server database at {src_path}", file=sys.stderr)
+        return 1
+    dest = Path(args.to)
+    if dest.exists():
+        print(f"error: {dest} exists; choose a new file name", file=sys.stderr)
+        return 1
+    src = sqlite3.connect(src_path)
+    out = sqlite3.connect(dest)
+    try:
+        src.backup(out)
+    finally:
+        out.close()
+        src.close()
+    print(f"backed up {src_path} to {dest}")
+    return 0
+
+
+def serve_main(args: argparse.Namespace) -> int:
+    """Run the trainer server until interrupted.
+
+    With `--workers N` several processes share the work (JSON, validation) while SQLite
+    still takes one writer at a time; one worker is plenty for a class, more help when a
+    whole programme syncs at once.
+    """
+    import gc
+
+    import uvicorn
+
+    from .app import create_app
+
+    db_path = Path(args.db) if args.db else default_db_path()
+    public_url = args.public_url or f"http://{args.host}:{args.port}"
+    open_server_db(db_path).conn.close()  # migrate once, before any worker starts
+    print(f"Waymark trainer server on {public_url} (database {db_path}); xAPI endpoint {public_url.rstrip('/')}/xapi/")
+    options = dict(
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        proxy_headers=True,
+        timeout_keep_alive=30,
+        access_log=args.log_level == "debug",
+    )
+    # Statements are trees of small dicts without cycles: collecting the young generation
+    # after every 700 allocations only costs time while a batch is parsed.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    if args.workers > 1:
+        os.environ.update(
+            WAYMARK_SERVER_DB=str(db_path),
+            WAYMARK_PUBLIC_URL=public_url,
+            WAYMARK_MAX_BATCH=str(args.max_batch),
+            WAYMARK_MAX_BODY_BYTES=str(args.max_body_bytes),
+        )
+        uvicorn.run("trainer.server.app:app_from_env", factory=True, workers=args.workers, **options)
+        return 0
+    config = ServerConfig(
+        db_path=db_path,
+        public_url=public_url,
+        max_body_bytes=args.max_body_bytes,
+        max_batch=args.max_batch,
+    )
+    uvicorn.run(create_app(config), **options)
+    return 0
+
+
+def _db_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db", default=os.getenv("WAYMARK_SERVER_DB"), help="server database file (default: $WAYMARK_SERVER_DB or ./waymark-server.db)"
+    )
+
+
+def add_serve_cli(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("serve", help="run the trainer server (xAPI statements, enrolment)")
+    _db_option(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for the whole LAN)")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--public-url", default=None, help="the address devices use, e.g. http://192.168.1.10:8765")
+    p.add_argument("--max-batch", type=int, default=1000, help="statements per request")
+    p.add_argument("--max-body-bytes", type=int, default=2 * 1024 * 1024, help="request body limit")
+    p.add_argument("--workers", type=int, default=1, help="server processes (SQLite still writes one at a time)")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.set_defaults(func=serve_main)
+    return p
+
+
+def add_cli(subparsers) -> argparse.ArgumentParser:
+    """Register `admin` and its sub-commands on the top-level parser's subparsers."""
+    admin = subparsers.add_parser("admin", help="manage cohorts, enrolment codes and devices")
+    sub = admin.add_subparsers(dest="admin_command", required=True)
+
+    p = sub.add_parser("create-cohort", help="create a cohort of learners")
+    _db_option(p)
+    p.add_argument("name")
+    p.set_defaults(func=cmd_create_cohort)
+
+    p = sub.add_parser("list-cohorts", help="list cohorts")
+    _db_option(p)
+    p.set_defaults(func=cmd_list_cohorts)
+
+    p = sub.add_parser("create-code", help="create an enrolment code for a cohort")
+    _db_option(p)
+    p.add_argument("--cohort", type=int, required=True, help="cohort id")
+    p.add_argument("--days", type=float, default=14, help="valid for this many days (0: no expiry)")
+    p.add_argument("--uses", type=int, default=None, help="how many devices may enrol with it")
+    p.add_argument("--note", default=None)
+    p.add_argument("--server-url", default=None, help="also print an enrolment link for this server address")
+    p.set_defaults(func=cmd_create_code)
+
+    p = sub.add_parser("list-codes", help="list enrolment codes (not their secrets)")
+    _db_option(p)
+    p.add_argument("--cohort", type=int, default=None)
+    p.set_defaults(func=cmd_list_codes)
+
+    p = sub.add_parser("revoke-code", help="withdraw an enrolment code")
+    _db_option(p)
+    p.add_argument("code", help="the code or its first group")
+    p.set_defaults(func=cmd_revoke_code)
+
+    p = sub.add_parser("list-devices", help="list enrolled devices with their last sync")
+    _db_option(p)
+    p.add_argument("--cohort", type=int, default=None)
+    p.add_argument("--silent-days", type=float, default=None, help="only devices not synced for this many days")
+    p.set_defaults(func=cmd_list_devices)
+
+    p = sub.add_parser("revoke-device", help="stop a device from sending (lost or stolen)")
+    _db_option(p)
+    p.add_argument("device", help="device id (its key), from list-devices")
+    p.set_defaults(func=cmd_revoke_device)
+
+    p = sub.add_parser("backup", help="copy the server database safely, even while it runs")
+    _db_option(p)
+    p.add_argument("--to", required=True, help="new file to write")
+    p.set_defaults(func=cmd_backup)
+    return admin

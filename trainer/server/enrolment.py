@@ -1,0 +1,265 @@
+"""Cohorts, enrolment codes and devices with their own revocable credentials.
+
+A trainer creates a cohort and a code; a device trades the code for its own key and secret
+(HTTP Basic, as xAPI record stores expect). Revoking a device cuts it off at its next
+request without touching anyone else. Secrets are stored only as scrypt hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlite_utils
+
+from .db import now_text
+from .hashing import format_code, hash_secret, new_device_secret, normalise_code, random_code, verify_secret
+
+CODE_ID_LEN = 4
+CODE_SECRET_LEN = 8
+
+
+class EnrolmentError(Exception):
+    """A code could not be used; the message is safe to show to the person enrolling."""
+
+
+class AuthError(Exception):
+    """Credentials were refused; the message says why in plain words."""
+
+
+def _iso(t: datetime) -> str:
+    return t.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def create_cohort(db: sqlite_utils.Database, name: str) -> dict:
+    name = name.strip()
+    if not name:
+        raise ValueError("a cohort needs a name")
+    with db.atomic():
+        table = db["cohort"].insert({"name": name, "created_at": now_text()})
+    return db["cohort"].get(table.last_pk)
+
+
+def get_cohort(db: sqlite_utils.Database, cohort_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM cohort WHERE id = ?", [cohort_id]))
+    return rows[0] if rows else None
+
+
+def list_cohorts(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query("SELECT * FROM cohort ORDER BY id"))
+
+
+def create_code(
+    db: sqlite_utils.Database,
+    cohort_id: int,
+    *,
+    valid_days: float | None = 14,
+    max_uses: int | None = None,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> tuple[str, dict]:
+    """A new enrolment code as the trainer will read it out (`XXXX-XXXX-XXXX`), and its row."""
+    cohort = get_cohort(db, cohort_id)
+    if cohort is None:
+        raise ValueError(f"there is no cohort {cohort_id}")
+    if cohort["archived_at"]:
+        raise ValueError(f"cohort {cohort_id} is archived")
+    now = now or datetime.now(timezone.utc)
+    with db.atomic():
+        while True:
+            code_id = random_code(CODE_ID_LEN)
+            if not db.execute("SELECT 1 FROM enrolment_code WHERE id = ?", [code_id]).fetchone():
+                break
+        secret = random_code(CODE_SECRET_LEN)
+        row = {
+            "id": code_id,
+            "cohort_id": cohort_id,
+            "secret_hash": hash_secret(secret),
+            "created_at": _iso(now),
+            "expires_at": _iso(now + timedelta(days=valid_days)) if valid_days else None,
+            "max_uses": max_uses,
+            "uses": 0,
+            "note": note,
+        }
+        db["enrolment_code"].insert(row)
+    return format_code(code_id + secret), row
+
+
+def revoke_code(db: sqlite_utils.Database, code_id: str) -> bool:
+    with db.atomic():
+        cur = db.execute(
+            "UPDATE enrolment_code SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            [now_text(), normalise_code(code_id)[:CODE_ID_LEN]],
+        )
+    return cur.rowcount == 1
+
+
+def list_codes(db: sqlite_utils.Database, cohort_id: int | None = None) -> list[dict]:
+    sql = "SELECT id, cohort_id, created_at, expires_at, max_uses, uses, revoked_at, note FROM enrolment_code"
+    args: list = []
+    if cohort_id is not None:
+        sql += " WHERE cohort_id = ?"
+        args.append(cohort_id)
+    return list(db.query(sql + " ORDER BY created_at", args))
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    device_id: str
+    secret: str
+    cohort_id: int
+    cohort_name: str
+
+
+def enrol_device(
+    db: sqlite_utils.Database,
+    typed_code: str,
+    *,
+    label: str | None = None,
+    app_version: str | None = None,
+    now: datetime | None = None,
+) -> Enrolment:
+    """Trade an enrolment code for a device key and secret (the secret is shown only now)."""
+    code = normalise_code(typed_code or "")
+    if len(code) != CODE_ID_LEN + CODE_SECRET_LEN or any(c not in "0123456789ABCDEFGHJKMNPQRSTVWXYZ" for c in code):
+        raise EnrolmentError("That is not an enrolment code. It has 12 letters and digits, like ABCD-EFGH-JKMN.")
+    code_id, secret = code[:CODE_ID_LEN], code[CODE_ID_LEN:]
+    row = db.execute(
+        "SELECT c.secret_hash, c.expires_at, c.max_uses, c.uses, c.revoked_at, c.cohort_id, k.name, k.archived_at "
+        "FROM enrolment_code c JOIN cohort k ON k.id = c.cohort_id WHERE c.id = ?",
+        [code_id],
+    ).fetchone()
+    if row is None or not verify_secret(secret, row[0]):
+        raise EnrolmentError("This enrolment code is not known. Check it with your trainer.")
+    secret_hash, expires_at, max_uses, uses, revoked_at, cohort_id, cohort_name, archived = row
+    now = now or datetime.now(timezone.utc)
+    if revoked_at or archived:
+        raise EnrolmentError("This enrolment code has been withdrawn. Ask your trainer for a new one.")
+    if expires_at and _iso(now) >= expires_at:
+        raise EnrolmentError("This enrolment code has expired. Ask your trainer for a new one.")
+    if max_uses is not None and uses >= max_uses:
+        raise EnrolmentError("This enrolment code has been used as often as allowed. Ask your trainer for a new one.")
+    device_secret = new_device_secret()
+    with db.atomic():
+        # The use count is re-checked inside the transaction so two devices racing for the
+        # last use cannot both get in.
+        cur = db.execute(
+            "UPDATE enrolment_code SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)",
+            [code_id],
+        )
+        if cur.rowcount != 1:
+            raise EnrolmentError("This enrolment code has been used as often as allowed. Ask your trainer for a new one.")
+        while True:
+            device_id = "d-" + random_code(12).lower()
+            if not db.execute("SELECT 1 FROM device WHERE id = ?", [device_id]).fetchone():
+                break
+        db["device"].insert(
+            {
+                "id": device_id,
+                "cohort_id": cohort_id,
+                "code_id": code_id,
+                "label": (label or "").strip()[:80] or None,
+                "secret_hash": hash_secret(device_secret),
+                "enrolled_at": now_text(),
+                "statements_received": 0,
+                "app_version": (app_version or "")[:40] or None,
+            }
+        )
+    return Enrolment(device_id, device_secret, cohort_id, cohort_name)
+
+
+def revoke_device(db: sqlite_utils.Database, device_id: str) -> bool:
+    with db.atomic():
+        cur = db.execute(
+            "UPDATE device SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [now_text(), device_id]
+        )
+    return cur.rowcount == 1
+
+
+def list_devices(
+    db: sqlite_utils.Database, cohort_id: int | None = None, *, silent_days: float | None = None
+) -> list[dict]:
+    """Devices with what they last reported; `silent_days` keeps only those not synced since."""
+    sql = (
+        "SELECT d.id, d.cohort_id, k.name AS cohort, d.label, d.enrolled_at, d.revoked_at, d.last_seen_at, "
+        "d.last_sync_at, d.statements_received, d.pending_count, d.rejected_count, d.reported_at, "
+        "d.device_last_sync_at, d.app_version FROM device d JOIN cohort k ON k.id = d.cohort_id WHERE 1"
+    )
+    args: list = []
+    if cohort_id is not None:
+        sql += " AND d.cohort_id = ?"
+        args.append(cohort_id)
+    if silent_days is not None:
+        cutoff = _iso(datetime.now(timezone.utc) - timedelta(days=silent_days))
+        sql += " AND d.revoked_at IS NULL AND (d.last_sync_at IS NULL OR d.last_sync_at < ?)"
+        args.append(cutoff)
+    return list(db.query(sql + " ORDER BY d.cohort_id, d.last_sync_at", args))
+
+
+def record_report(
+    db: sqlite_utils.Database,
+    device_id: str,
+    *,
+    pending: int,
+    rejected: int,
+    device_last_sync_at: str | None,
+    app_version: str | None,
+) -> None:
+    """What the device says about its own queue: shown to trainers as "as last reported"."""
+    now = now_text()
+    with db.atomic():
+        db.execute(
+            "UPDATE device SET pending_count = ?, rejected_count = ?, device_last_sync_at = ?, "
+            "app_version = COALESCE(?, app_version), reported_at = ?, last_seen_at = ? WHERE id = ?",
+            [pending, rejected, device_last_sync_at, app_version, now, now, device_id],
+        )
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    cohort_id: int
+    label: str | None
+
+
+class Authenticator:
+    """Checks HTTP Basic credentials against device rows.
+
+    scrypt takes tens of milliseconds by design; a device posts many batches, so a secret
+    that verified once is remembered (as a SHA-256 digest, in memory only) against the
+    stored hash it matched. Revocation is read from the database on every request, so it
+    takes effect at once.
+    """
+
+    def __init__(self) -> None:
+        self._verified: dict[str, tuple[bytes, str]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, db: sqlite_utils.Database, key: str, secret: str) -> Device:
+        row = db.execute(
+            "SELECT secret_hash, revoked_at, cohort_id, label FROM device WHERE id = ?", [key]
+        ).fetchone()
+        if row is None:
+            verify_secret(secret, _DUMMY_HASH)  # same cost as a real check: no timing oracle
+            raise AuthError("These device credentials are not known. Enrol the device again.")
+        secret_hash, revoked_at, cohort_id, label = row
+        digest = hashlib.sha256(secret.encode("utf-8")).digest()
+        with self._lock:
+            cached = self._verified.get(key)
+        ok = cached is not None and cached[1] == secret_hash and secrets.compare_digest(cached[0], digest)
+        if not ok:
+            ok = verify_secret(secret, secret_hash)
+            if ok:
+                with self._lock:
+                    self._verified[key] = (digest, secret_hash)
+        if not ok:
+            raise AuthError("These device credentials are not known. Enrol the device again.")
+        if revoked_at:
+            raise AuthError("This device's access was withdrawn by a trainer. Enrol it again with a new code.")
+        return Device(key, cohort_id, label)
+
+
+_DUMMY_HASH = hash_secret("not-a-device")
