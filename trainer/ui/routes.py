@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from .views import home, reader, settings
 from .views import quiz
+from .views import sync
+from . import screening
 
 # (pattern, builder). Builders: build(app, params) -> ft.View. Order does not matter;
 # the most specific pattern (most literal segments) wins.
@@ -15,4 +17,6 @@ ROUTES = [
     ("/module/:module_id/section/:section_id", reader.build),
     # features append their routes here
     *quiz.ROUTES,  # quiz, review, certificates (trainer/ui/views/quiz.py)
+    *screening.ROUTES,  # the indicator checklist (trainer/ui/screening/)
+    *sync.ROUTES,  # sync status, "Sync now", enrolment (trainer/ui/views/sync.py)
 ]

@@ -1,0 +1,194 @@
+"""Indicator sets: the shipped data loads and says what it is; every kind of mistake in a set
+file is reported once, with its file and the line of the mistake (the fixtures mark that line
+with `# ERROR: <part of the message>`; regenerate them with
+tests/fixtures/make_broken_checklist.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from trainer.core.checklist import check_indicators, load_indicator_sets, parse_indicator_set
+from trainer.core.checklist.loader import VERDICT_WORDS
+from trainer.core.errors import DataErrors
+
+ROOT = Path(__file__).resolve().parents[2]
+CURRICULA = ROOT / "curricula"
+BROKEN = ROOT / "tests" / "fixtures" / "broken_indicators"
+VALID = ROOT / "tests" / "fixtures" / "valid_indicators"
+
+
+@pytest.fixture(scope="module")
+def sets():
+    return load_indicator_sets(CURRICULA)
+
+
+def markers(path: Path) -> list[tuple[int, str]]:
+    out = []
+    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        m = re.search(r"# ERROR: (.*)$", line)
+        if m:
+            out.append((no, m.group(1).strip()))
+    return out
+
+
+def test_shipped_sets_are_valid():
+    assert check_indicators(CURRICULA) == []
+
+
+def test_delphi_profiles_list_the_expected_number_of_indicators(sets):
+    delphi = sets["ilo-ec-delphi-2009"]
+    counts = {pid: len(p.indicator_ids) for pid, p in delphi.profiles.items()}
+    # Adults: 10 + 10 + 16 + 9 + 15 + 7 = 67. Children: 65 (two adult indicators are not in
+    # the children's list) plus the three act indicators this app adds.
+    assert counts == {"adults-labour": 67, "adults-sexual": 67, "children-labour": 68, "children-sexual": 68}
+    per_element = {e: len(items) for e, items in delphi.profiles["adults-labour"].members.items()}
+    assert per_element == {
+        "deceptive-recruitment": 10,
+        "coercive-recruitment": 10,
+        "recruitment-abuse-of-vulnerability": 16,
+        "exploitation": 9,
+        "coercion-at-destination": 15,
+        "abuse-of-vulnerability-at-destination": 7,
+    }
+    assert "act" not in delphi.profiles["adults-labour"].members
+    assert len(delphi.profiles["children-labour"].members["act"]) == 3
+
+
+@pytest.mark.parametrize(
+    "indicator, adult, child",
+    [
+        ("dr-education", "W", "S"),  # the notes' example: weak for adults, strong for children
+        ("cr-documents", "M", "M"),
+        ("cd-documents", "S", "S"),  # M at recruitment, S at destination
+        ("cr-debt-bondage", "M", "S"),
+        ("cd-debt-bondage", "S", "S"),
+        ("cd-exposure-threat", "W", "M"),
+        ("vd-personal-characteristics", "W", "M"),
+        ("ex-excessive-hours", "S", "S"),
+    ],
+)
+def test_grades_follow_the_notes_tables(sets, indicator, adult, child):
+    ind = sets["ilo-ec-delphi-2009"].indicators[indicator]
+    assert ind.grades["adults-labour"] == adult
+    assert ind.grades["children-labour"] == child
+
+
+def test_children_labour_has_no_weak_grade_and_drops_two_adult_indicators(sets):
+    delphi = sets["ilo-ec-delphi-2009"]
+    grades = [g for items in delphi.profiles["children-labour"].members.values() for _i, g in items if g]
+    assert "W" not in grades
+    for adult_only in ("vr-false-law", "ex-social-protection"):
+        assert delphi.indicators[adult_only].profiles == ("adults-labour", "adults-sexual")
+
+
+def test_unverified_material_says_so_in_the_data(sets):
+    delphi = sets["ilo-ec-delphi-2009"]
+    assert "UNVERIFIED" in delphi.verification
+    assert "unverified" in delphi.element_rules["delphi-2009"].verification
+    for pid in ("adults-sexual", "children-sexual"):
+        assert delphi.profiles[pid].verification.startswith("UNVERIFIED PLACEHOLDER GRADES")
+    for pid in ("adults-labour", "children-labour"):
+        assert "unverified" in delphi.profiles[pid].verification
+    assert "no" in sets["ilo-11-forced-labour"].profiles["workers"].verification.lower()
+
+
+def test_forced_labour_set_has_eleven_indicators_and_no_threshold(sets):
+    fl = sets["ilo-11-forced-labour"]
+    assert len(fl.indicators) == 11
+    assert [r.kind for r in fl.element_rules.values()] == ["any"]
+    assert all(not ind.grades for ind in fl.indicators.values())
+
+
+def test_every_indicator_has_officer_text_questions_and_observation_in_both_languages(sets):
+    for s in sets.values():
+        assert s.texts["ar"].translation == "unreviewed" and s.texts["ar"].rtl
+        assert s.texts["en"].translation == "source" and not s.texts["en"].rtl
+        for iid, ind in s.indicators.items():
+            for lang in ("en", "ar"):
+                t = s.texts[lang].indicators[iid]
+                assert t.label and t.officer and t.observe
+                assert bool(t.questions) != ind.observed_only
+            assert ind.source
+
+
+def test_observed_only_indicators_are_marked(sets):
+    delphi = sets["ilo-ec-delphi-2009"]
+    observed = sorted(i for i, ind in delphi.indicators.items() if ind.observed_only)
+    assert observed == ["vd-personal-characteristics", "vr-general-context"]
+
+
+def test_no_outcome_text_calls_anyone_a_victim(sets):
+    for s in sets.values():
+        for lang, t in s.texts.items():
+            for o in t.outcomes.values():
+                assert not VERDICT_WORDS[lang].search(o.title + o.meaning)
+
+
+def test_models_are_immutable(sets):
+    delphi = sets["ilo-ec-delphi-2009"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        delphi.version = "9"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        delphi.indicators["dr-wages"] = None  # type: ignore[index]
+    with pytest.raises(TypeError):
+        delphi.profiles["adults-labour"].members["exploitation"] = ()  # type: ignore[index]
+
+
+def test_text_falls_back_to_the_source_language(sets):
+    delphi = sets["ilo-ec-delphi-2009"]
+    assert delphi.text("ar_EG") == (delphi.texts["ar"], False)
+    assert delphi.text("fr") == (delphi.texts["en"], True)
+
+
+def test_the_valid_fixture_is_valid():
+    assert check_indicators(VALID) == []
+
+
+BROKEN_FILES = sorted(BROKEN.glob("*.toml"))
+
+
+def test_there_are_broken_fixtures():
+    assert len(BROKEN_FILES) >= 25
+
+
+@pytest.mark.parametrize("path", BROKEN_FILES, ids=[p.stem for p in BROKEN_FILES])
+def test_each_mistake_is_reported_once_with_file_and_line(path):
+    expected = markers(path)
+    assert expected, f"{path.name} has no '# ERROR:' marker"
+    s, errors = parse_indicator_set(path)
+    assert s is None
+    got = [(e.line, e.message) for e in errors]
+    assert len(got) == len(expected), [str(e) for e in errors]
+    for (line, message), (want_line, fragment) in zip(got, expected):
+        assert line == want_line, [str(e) for e in errors]
+        assert fragment in message, [str(e) for e in errors]
+    for e in errors:
+        assert e.path.endswith(f"broken_indicators/{path.name}")
+        assert str(e) == f"{e.path}:{e.line}: {e.message}"
+
+
+def test_check_indicators_reports_every_file(tmp_path):
+    (tmp_path / "indicators").mkdir()
+    for name in ("bad-grade", "verdict-word"):
+        text = (BROKEN / f"{name}.toml").read_text(encoding="utf-8")
+        (tmp_path / "indicators" / f"{name}.toml").write_text(text, encoding="utf-8")
+    errors = check_indicators(tmp_path)
+    assert sorted({Path(e.path).name for e in errors}) == ["bad-grade.toml", "verdict-word.toml"]
+
+
+def test_missing_folder_is_an_error(tmp_path):
+    errors = check_indicators(tmp_path)
+    assert len(errors) == 1 and "no indicator sets" in errors[0].message
+
+
+def test_load_raises_with_every_problem(tmp_path):
+    (tmp_path / "indicators").mkdir()
+    for name in ("bad-grade", "bad-level"):
+        (tmp_path / "indicators" / f"{name}.toml").write_text((BROKEN / f"{name}.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(DataErrors) as exc:
+        load_indicator_sets(tmp_path)
+    assert len(exc.value.errors) == 2

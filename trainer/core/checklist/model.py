@@ -1,0 +1,249 @@
+"""Immutable model of indicator sets and referral directories.
+
+Built once by the loaders from the data under `curricula/` and shared read-only by the rule
+engine and the screens. Rules are data here too (element rules, profile rules, outcome
+conditions), so a correction after checking a source document is a data change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Mapping, Union
+
+GRADES = ("S", "M", "W")
+GRADE_NAMES = {"S": "strong", "M": "medium", "W": "weak"}
+TRANSLATION_STATES = ("source", "unreviewed", "reviewed")
+
+
+class Answer(str, Enum):
+    """What was recorded for one indicator. Only YES counts towards an element."""
+
+    YES = "yes"
+    NO = "no"
+    NOT_SURE = "not_sure"
+    DECLINED = "declined"
+
+
+# --- rules ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An element, named in a profile rule or an outcome condition."""
+
+    element: str
+
+
+@dataclass(frozen=True)
+class AllOf:
+    items: tuple["RuleExpr", ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple["RuleExpr", ...]
+
+
+RuleExpr = Union[Ref, AllOf, AnyOf]
+
+
+@dataclass(frozen=True)
+class Combination:
+    """Minimum counts of Yes answers per grade class, e.g. {S: 1, M|W: 1}.
+
+    `needs` pairs a class (a set of grades, disjoint from the other classes of the same
+    combination) with how many Yes indicators of those grades are needed.
+    """
+
+    needs: tuple[tuple[frozenset[str], int], ...]
+
+    def label(self) -> str:
+        """A language-neutral description used in explanations, e.g. `1S + 1M|W`."""
+        return " + ".join(f"{n}{'|'.join(g for g in GRADES if g in cls)}" for cls, n in self.needs)
+
+
+@dataclass(frozen=True)
+class ElementRule:
+    """When an element is present. kind `graded`: any listed combination of graded Yes
+    answers; kind `any`: one Yes is enough (no grades, no threshold score)."""
+
+    id: str
+    kind: str  # graded | any
+    combinations: tuple[Combination, ...]
+    source: str
+    verification: str | None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When an outcome applies: `profile` (the profile rule is met), `any-yes`, `always`,
+    or an element expression."""
+
+    kind: str  # profile | any-yes | always | elements
+    expr: RuleExpr | None = None
+
+
+# --- an indicator set ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Element:
+    id: str
+    rule: str  # id of an ElementRule
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    element: str
+    observed_only: bool
+    grades: Mapping[str, str]  # profile id -> S|M|W (graded elements only)
+    profiles: tuple[str, ...]  # the profiles whose list holds this indicator
+    source: str
+    verification: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    age: str  # adult | child
+    rule: RuleExpr
+    verification: str
+    source: str
+    # element id -> ((indicator id, grade or None), ...) in data order: the engine's index.
+    members: Mapping[str, tuple[tuple[str, str | None], ...]]
+    line: int
+
+    @property
+    def element_ids(self) -> tuple[str, ...]:
+        return tuple(self.members)
+
+    @property
+    def indicator_ids(self) -> tuple[str, ...]:
+        return tuple(i for items in self.members.values() for i, _g in items)
+
+
+@dataclass(frozen=True)
+class OutcomeDef:
+    id: str
+    level: str  # refer | look-further | none-noted: the wording key the screens style by
+    when: Condition
+    profiles: tuple[str, ...] | None  # None: every profile
+    line: int
+
+
+@dataclass(frozen=True)
+class IndicatorText:
+    label: str
+    officer: str  # plain-language description for the officer
+    questions: tuple[str, ...]  # non-leading questions to put to the person
+    observe: str  # what can be seen without asking
+
+
+@dataclass(frozen=True)
+class OutcomeText:
+    title: str
+    meaning: str
+    next_steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SetText:
+    """Everything translatable in one language. `translation` is source | unreviewed | reviewed."""
+
+    lang: str
+    translation: str
+    reviewed_by: str | None
+    title: str
+    description: str
+    consent: tuple[str, ...]  # the introduction and consent script, one paragraph per item
+    answers: Mapping[str, str]  # Answer value -> label in this language (for the interviewee)
+    navigation: Mapping[str, str]  # start | previous | finish: private-answer mode, for the interviewee
+    handover: str  # shown to the interviewee when the phone is handed over
+    handback: str  # shown when they are done: please give the phone back
+    elements: Mapping[str, tuple[str, str]]  # element id -> (name, description)
+    profiles: Mapping[str, tuple[str, str, str]]  # profile id -> (name, description, purpose)
+    indicators: Mapping[str, IndicatorText]
+    outcomes: Mapping[str, OutcomeText]
+    rtl: bool = False
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    citation: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class IndicatorSet:
+    id: str
+    version: str
+    source_language: str
+    source: SourceRef
+    verification: str
+    element_rules: Mapping[str, ElementRule]
+    elements: tuple[Element, ...]
+    indicators: Mapping[str, Indicator]
+    profiles: Mapping[str, Profile]
+    outcomes: tuple[OutcomeDef, ...]
+    texts: Mapping[str, SetText]
+    path: str
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self.texts))
+
+    def element(self, element_id: str) -> Element:
+        return next(e for e in self.elements if e.id == element_id)
+
+    def text(self, lang: str) -> tuple[SetText, bool]:
+        """The texts in `lang`, or in the source language. The flag says it fell back."""
+        base = lang.replace("-", "_").split("_")[0]
+        for key in (lang, base):
+            if key in self.texts:
+                return self.texts[key], False
+        return self.texts[self.source_language], True
+
+
+# --- referral directories ---------------------------------------------------------------
+
+REFERRAL_KINDS = ("hotline", "shelter", "legal-aid", "health", "labour", "child-protection", "emergency")
+
+
+@dataclass(frozen=True)
+class Contact:
+    organisation: str
+    kind: str
+    phone: str
+    hours: str
+    languages: tuple[str, ...]
+    notes: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    contacts: tuple[Contact, ...]
+
+    def of_kind(self, *kinds: str) -> tuple[Contact, ...]:
+        return tuple(c for c in self.contacts if c.kind in kinds)
+
+
+@dataclass(frozen=True)
+class ReferralDirectory:
+    id: str
+    title: str
+    demonstration: bool
+    updated: str
+    notice: str | None
+    countries: Mapping[str, Country]
+    path: str
+
+    def country(self, code: str) -> Country | None:
+        return self.countries.get(code)

@@ -1,0 +1,195 @@
+"""The frame every checklist screen shares: quick exit and immediate danger, always on screen.
+
+Both controls live outside the scrolling body (quick exit in the app bar, immediate danger in
+the bottom bar), so no amount of scrolling or banner can hide them; quick exit comes first in
+reading and keyboard order, before any sensitive content (GOV.UK "Exit this page" pattern).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import flet as ft
+
+from ...core.i18n import is_rtl
+from .. import theme, widgets
+from .state import checklist_state
+
+IDLE_POLL_SECONDS = 5.0
+
+
+def go(app, route: str) -> None:
+    """Navigate from a checklist control: a tap is activity, so it resets the idle timer.
+    (Rebuilding a screen is not: a background refresh must never keep the checklist open.)"""
+    checklist_state(app).touch()
+    app.go(route)
+
+
+def quick_exit(app) -> None:
+    """One tap: lock the checklist and replace the screen with the training home."""
+    checklist_state(app).lock()
+    app.show_route("/")
+    app.go("/")
+
+
+def quick_exit_button(app) -> ft.Control:
+    _ = app._
+    return ft.Container(
+        padding=ft.Padding.symmetric(horizontal=8),
+        content=ft.Semantics(
+            label=_("Quick exit"),
+            hint_text=_("Hides the checklist, locks it and shows the training home"),
+            button=True,
+            container=True,
+            exclude_semantics=True,
+            on_tap=lambda e: quick_exit(app),
+            content=ft.FilledButton(
+                _("Quick exit"),
+                icon=ft.Icons.EXIT_TO_APP,
+                key="quick-exit",
+                height=theme.TAP,
+                on_click=lambda e: quick_exit(app),
+                style=ft.ButtonStyle(bgcolor=ft.Colors.INVERSE_SURFACE, color=ft.Colors.ON_INVERSE_SURFACE),
+            ),
+        ),
+    )
+
+
+def danger_bar(app) -> ft.BottomAppBar:
+    _ = app._
+
+    def open_urgent(e):
+        state = checklist_state(app)
+        state.return_route = app.page.route
+        state.flag_danger()
+        go(app, "/screening/urgent")
+
+    return ft.BottomAppBar(
+        height=theme.TAP + 24,
+        padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+        content=ft.Row(
+            [
+                ft.Semantics(
+                    label=_("Immediate danger"),
+                    button=True,
+                    container=True,
+                    exclude_semantics=True,
+                    on_tap=open_urgent,
+                    content=ft.FilledButton(
+                        _("Immediate danger"),
+                        icon=ft.Icons.WARNING_AMBER,
+                        key="immediate-danger",
+                        height=theme.TAP,
+                        on_click=open_urgent,
+                        style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR),
+                    ),
+                )
+            ],
+            alignment=ft.MainAxisAlignment.CENTER,
+        ),
+    )
+
+
+def screening_view(app, route: str, title: str, controls: list[ft.Control], *, danger: bool = True) -> ft.View:
+    """A checklist screen: title, quick exit, scrolling body, immediate-danger bar."""
+    ensure_idle_watch(app)
+    return ft.View(
+        route=route,
+        scroll=ft.ScrollMode.AUTO,
+        appbar=ft.AppBar(title=ft.Text(title), actions=[quick_exit_button(app)]),
+        bottom_appbar=danger_bar(app) if danger else None,
+        controls=[widgets.column_page(controls)],
+    )
+
+
+def interviewee_text(text: str, lang: str, *, size: float, key: str | None = None, weight=None) -> ft.Control:
+    """Text in the interviewee's language: its own direction and a font that can draw it."""
+    return ft.Text(
+        text,
+        key=key,
+        size=size,
+        weight=weight,
+        font_family=theme.font_for(lang),
+        rtl=is_rtl(lang),
+        text_align=ft.TextAlign.START,
+    )
+
+
+def side_by_side(officer: ft.Control, interviewee: ft.Control, interviewee_lang: str) -> ft.Control:
+    """Officer's language (small) beside the interviewee's (large, right to left if needed)."""
+    return ft.Row(
+        [
+            ft.Container(officer, expand=2),
+            ft.VerticalDivider(width=1),
+            ft.Container(interviewee, expand=3, rtl=is_rtl(interviewee_lang)),
+        ],
+        vertical_alignment=ft.CrossAxisAlignment.START,
+        spacing=10,
+    )
+
+
+# --- idle lock -------------------------------------------------------------------------------
+
+
+def idle_tick(app) -> bool:
+    """Lock after the configured idle time; if a checklist screen is showing, replace it with
+    the lock screen. Returns True when it locked."""
+    state = checklist_state(app)
+    if not state.lock_if_idle():
+        return False
+    route = app.page.route or "/"
+    if route.startswith("/screening"):
+        app.show_route(route)
+    return True
+
+
+def ensure_idle_watch(app) -> None:
+    state = checklist_state(app)
+    if state.idle_task_running or not state.unlocked:
+        return
+    state.idle_task_running = True
+
+    async def watch():
+        try:
+            while state.unlocked:
+                await asyncio.sleep(IDLE_POLL_SECONDS)
+                idle_tick(app)
+        finally:
+            state.idle_task_running = False
+
+    try:
+        app.page.run_task(watch)
+    except Exception:  # no running page (view built outside a session): no watcher needed
+        state.idle_task_running = False
+
+
+def status_words(app, status: str) -> str:
+    _ = app._
+    return {
+        "present": _("Element present"),
+        "open": _("Not present so far"),
+        "not-present": _("Not present"),
+    }[status]
+
+
+def status_colour(status: str):
+    return {
+        "present": ft.Colors.TERTIARY_CONTAINER,
+        "open": ft.Colors.SURFACE_CONTAINER_HIGHEST,
+        "not-present": ft.Colors.SURFACE_CONTAINER_LOW,
+    }[status]
+
+
+def language_in_ui(app, code: str) -> str:
+    """A language's name in the officer's language ('Arabic'), for use inside a sentence: a
+    name in its own script could need a font the sentence is not drawn with."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(app.ui_language) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def small(text: str, app, *, key: str | None = None, italic: bool = False) -> ft.Control:
+    return ft.Text(text, key=key, size=theme.size(13, app.text_scale), italic=italic, color=ft.Colors.ON_SURFACE_VARIANT)

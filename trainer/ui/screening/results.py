@@ -1,0 +1,158 @@
+"""The result: per-element status with its explanation, the outcome worded with care, what it
+means, next steps and referral contacts; then pause, close or delete."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from ...core.checklist import outcome_wording
+from ...core.checklist.store import ABANDONED, COMPLETE, IN_PROGRESS, NOTES_MAX
+from .. import theme, widgets
+from . import lock
+from .chrome import go, screening_view, small, status_colour, status_words
+from .contacts import contacts_section
+from .state import checklist_state
+
+LEVEL_COLOURS = {
+    "refer": ft.Colors.TERTIARY_CONTAINER,
+    "look-further": ft.Colors.SECONDARY_CONTAINER,
+    "none-noted": ft.Colors.SURFACE_CONTAINER_HIGHEST,
+}
+CONTACT_ORDER = ("emergency", "hotline", "child-protection", "shelter", "legal-aid", "health", "labour")
+
+
+def combination_words(app, label: str | None) -> str:
+    """'1S + 1M|W' -> '1 strong indicator + 1 medium or weak indicator' (in the UI language)."""
+    if label is None:
+        return ""
+    if label == "any":
+        return app._("one indicator is enough for this element")
+    names = {"S": app._("strong"), "M": app._("medium"), "W": app._("weak")}
+    parts = []
+    for part in label.split(" + "):
+        n = int("".join(ch for ch in part if ch.isdigit()))
+        grades = part.lstrip("0123456789").split("|")
+        grade = app._(" or ").join(names[g] for g in grades)
+        parts.append(app.ngettext("%(n)d %(grade)s indicator", "%(n)d %(grade)s indicators", n) % {"n": n, "grade": grade})
+    return " + ".join(parts)
+
+
+def build(app, params) -> ft.View:
+    sid = params["sid"]
+    route = f"/screening/s/{sid}/results"
+    locked = lock.guard(app, route)
+    if locked:
+        return locked
+    _ = app._
+    state = checklist_state(app)
+    s = state.open(sid)
+    iset = state.indicator_set()
+    officer, _fb = iset.text(app.ui_language)
+    outcome = state.outcome()
+    words = outcome_wording(iset, outcome, app.ui_language)
+    scale = app.text_scale
+    profile = iset.profiles[s.profile_id]
+
+    summary = ft.Container(
+        key="outcome-box",
+        bgcolor=LEVEL_COLOURS[words.level],
+        border_radius=10,
+        padding=16,
+        content=ft.Column(
+            [
+                ft.Text(words.title, key="outcome-title", size=theme.size(20, scale), weight=ft.FontWeight.BOLD),
+                ft.Text(words.meaning, key="outcome-meaning", size=theme.size(15, scale)),
+            ],
+            spacing=8,
+        ),
+    )
+    notes_line = [small(_("Indicators are not proof. This result supports a referral decision; it does not decide anyone's status."), app, key="not-proof")]
+    if "UNVERIFIED" in words.verification:
+        notes_line.append(widgets.notice(_("About the grades used: %(note)s") % {"note": words.verification}, tone="warn", key="unverified-grades"))
+    if words.needs_review or words.fell_back:
+        notes_line.append(small(_("This wording is not yet reviewed in your language."), app))
+    if not outcome.complete:
+        open_n = outcome.total - outcome.answered
+        notes_line.append(small(app.ngettext("%(n)d indicator was not answered.", "%(n)d indicators were not answered.", open_n) % {"n": open_n}, app, key="unanswered"))
+
+    elements: list[ft.Control] = []
+    for r in outcome.elements:
+        name = officer.elements[r.element][0]
+        lines: list[ft.Control] = [
+            ft.Text(name, weight=ft.FontWeight.BOLD, size=theme.size(16, scale)),
+            ft.Text(status_words(app, r.status), key=f"status-{r.element}", size=theme.size(14, scale)),
+        ]
+        if r.present:
+            because = "; ".join(officer.indicators[i].label for i in r.because)
+            lines.append(small(_("Present because of: %(list)s (%(how)s).") % {"list": because, "how": combination_words(app, r.combination)}, app, key=f"because-{r.element}"))
+        others = [officer.indicators[i].label for i, _g in r.yes if i not in r.because]
+        if others:
+            lines.append(small(_("Also answered Yes: %(list)s.") % {"list": "; ".join(others)}, app))
+        elements.append(ft.Container(ft.Column(lines, spacing=4), bgcolor=status_colour(r.status), border_radius=8, padding=12, key=f"element-{r.element}"))
+
+    steps = [ft.Row([ft.Text("•", size=theme.size(16, scale)), ft.Text(step, expand=True, size=theme.size(15, scale))], vertical_alignment=ft.CrossAxisAlignment.START) for step in words.next_steps]
+    kinds = CONTACT_ORDER if profile.age != "adult" else tuple(k for k in CONTACT_ORDER if k != "child-protection") + ("child-protection",)
+
+    notes = ft.TextField(key="notes", label=_("Short note (optional, no names)"), value=s.notes, multiline=True, max_length=NOTES_MAX, disabled=s.status != IN_PROGRESS, expand=True)
+    saved = ft.Text("", key="notes-saved", size=theme.size(13, scale))
+
+    def save_notes(e):
+        state.update(notes=(notes.value or "")[:NOTES_MAX])
+        saved.value = _("Note saved.")
+
+    def close(status: str):
+        def handler(e):
+            state.store.close(sid, status)
+            state.screening = None
+            go(app, "/screening")
+
+        return handler
+
+    def delete(e):
+        def really(ev):
+            e.page.pop_dialog()
+            state.store.delete(sid)
+            state.screening = None
+            go(app, "/screening")
+
+        e.page.show_dialog(
+            ft.AlertDialog(
+                key="delete-dialog",
+                modal=True,
+                title=ft.Text(_("Delete this screening now?")),
+                content=ft.Text(_("Its answers and note are erased from this device. This cannot be undone.")),
+                actions=[
+                    ft.TextButton(_("Cancel"), on_click=lambda ev: e.page.pop_dialog(), key="delete-cancel"),
+                    ft.TextButton(_("Delete now"), on_click=really, key="delete-confirm"),
+                ],
+            )
+        )
+
+    actions: list[ft.Control] = []
+    if s.status == IN_PROGRESS:
+        actions += [
+            ft.Row([notes], vertical_alignment=ft.CrossAxisAlignment.START),
+            ft.Row([widgets.secondary(_("Save note"), save_notes, key="save-notes"), saved]),
+            widgets.secondary(_("Back to the questions"), lambda e: go(app, f"/screening/s/{sid}/step/1"), icon=ft.Icons.EDIT, key="back-to-questions"),
+            widgets.secondary(_("Pause and leave"), lambda e: go(app, "/screening"), icon=ft.Icons.PAUSE, key="pause"),
+            widgets.primary(_("Close as complete"), close(COMPLETE), icon=ft.Icons.DONE_ALL, key="close-complete"),
+            widgets.secondary(_("Close as abandoned"), close(ABANDONED), icon=ft.Icons.CLOSE, key="close-abandoned"),
+        ]
+    else:
+        actions.append(small(_("This screening is closed (%(status)s).") % {"status": _("complete") if s.status == COMPLETE else _("abandoned")}, app, key="closed"))
+    actions.append(widgets.secondary(_("Delete now"), delete, icon=ft.Icons.DELETE_OUTLINE, key="delete-now"))
+
+    controls = [
+        widgets.heading(_("Result"), scale),
+        small(f"{_('Case reference: %(ref)s') % {'ref': s.case_ref}} · {officer.profiles[s.profile_id][0]}", app),
+        summary,
+        *notes_line,
+        widgets.heading(_("Next steps"), scale, level=2),
+        *steps,
+        widgets.heading(_("Referral contacts"), scale, level=2),
+        *contacts_section(app, kinds),
+        widgets.heading(_("Elements"), scale, level=2),
+        *elements,
+        *actions,
+    ]
+    return screening_view(app, route, _("Result"), controls)

@@ -1,0 +1,184 @@
+"""The checklist's start: screenings on this device, and a new screening (instrument, profile,
+the person's language)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import flet as ft
+
+from ...core.i18n import language_name
+from ...core.checklist.store import ABANDONED, COMPLETE, IN_PROGRESS
+from .. import theme, widgets
+from . import lock
+from .chrome import go, screening_view, small
+from .state import checklist_state
+
+
+def _when(app, iso: str) -> str:
+    try:
+        return app.tr.datetime(datetime.fromisoformat(iso), "short")
+    except Exception:
+        return iso
+
+
+def build_list(app, params) -> ft.View:
+    route = "/screening"
+    locked = lock.guard(app, route)
+    if locked:
+        return locked
+    _ = app._
+    state = checklist_state(app)
+    status_name = {IN_PROGRESS: _("In progress"), COMPLETE: _("Complete"), ABANDONED: _("Abandoned")}
+
+    def open_one(sid: str, status: str):
+        def handler(e):
+            state.open(sid)
+            if status == IN_PROGRESS and state.screening.consent is None:
+                go(app, f"/screening/s/{sid}/consent")
+            elif status == IN_PROGRESS:
+                go(app, f"/screening/s/{sid}/step/1")
+            else:
+                go(app, f"/screening/s/{sid}/results")
+
+        return handler
+
+    def lock_now(e):
+        state.lock()
+        app.show_route(route)
+
+    cards: list[ft.Control] = []
+    for s in state.store.list():
+        label = f"{s.case_ref}. {status_name[s.status]}. {_('Last changed')} {_when(app, s.updated_at)}"
+        cards.append(
+            widgets.tappable_card(
+                label,
+                open_one(s.id, s.status),
+                ft.Column(
+                    [
+                        ft.Text(s.case_ref, size=theme.size(18, app.text_scale), weight=ft.FontWeight.BOLD),
+                        ft.Text(f"{status_name[s.status]} · {_('Last changed')} {_when(app, s.updated_at)}", size=theme.size(14, app.text_scale)),
+                    ],
+                    spacing=4,
+                ),
+                key=f"screening-{s.case_ref}",
+            )
+        )
+    controls: list[ft.Control] = [
+        widgets.heading(_("Indicator checklist"), app.text_scale),
+        ft.Text(_("A structured, careful way to notice indicators of trafficking or forced labour, record them safely and decide on a referral. It never decides whether someone is a victim.")),
+        widgets.primary(_("New screening"), lambda e: go(app, "/screening/new"), icon=ft.Icons.ADD, key="new-screening"),
+        widgets.heading(_("Screenings on this device"), app.text_scale, level=2),
+        *(cards or [ft.Text(_("No screenings on this device."), key="no-screenings")]),
+        small(
+            app.ngettext(
+                "Screenings stay on this device, encrypted, and are deleted %(n)d day after their last change. They are never synced.",
+                "Screenings stay on this device, encrypted, and are deleted %(n)d days after their last change. They are never synced.",
+                state.store.retention_days(),
+            )
+            % {"n": state.store.retention_days()},
+            app,
+        ),
+        small(_("Quick exit hides the checklist and locks it. It cannot erase the browser's history or protect against monitoring software on the device."), app),
+        widgets.secondary(_("Lock now"), lock_now, icon=ft.Icons.LOCK, key="lock-now"),
+    ]
+    return screening_view(app, route, _("Indicator checklist"), controls)
+
+
+def build_new(app, params) -> ft.View:
+    route = "/screening/new"
+    locked = lock.guard(app, route)
+    if locked:
+        return locked
+    _ = app._
+    state = checklist_state(app)
+    sets = state.sets
+    officer = app.ui_language
+    if not sets:
+        return screening_view(app, route, _("New screening"), [ft.Text(_("No indicator set is installed. Run 'trainer curricula check' to see why."), key="no-sets")])
+    choice = {"set": next(iter(sets)), "profile": None, "lang": None}
+    profile_box = ft.Column(spacing=4)
+    lang_box = ft.Column(spacing=4)
+    warning = ft.Column()
+
+    def radio(value: str, label: str, key: str, font=None) -> ft.Control:
+        return ft.Radio(value=value, label=label, key=key, label_style=ft.TextStyle(size=theme.size(16, app.text_scale), font_family=font))
+
+    def fill_for_set():
+        iset = sets[choice["set"]]
+        text, _fb = iset.text(officer)
+        choice["profile"] = next(iter(iset.profiles))
+        if choice["lang"] not in iset.languages:
+            choice["lang"] = officer if officer in iset.languages else iset.source_language
+        profile_box.controls = [
+            ft.Text(_("Who are you screening?"), weight=ft.FontWeight.W_500),
+            ft.RadioGroup(
+                key="choose-profile",
+                value=choice["profile"],
+                on_change=pick_profile,
+                content=ft.Column([radio(pid, text.profiles[pid][0], f"profile-{pid}") for pid in iset.profiles], spacing=0),
+            ),
+        ]
+        lang_box.controls = [
+            ft.Text(_("The person's language"), weight=ft.FontWeight.W_500),
+            ft.RadioGroup(
+                key="choose-language",
+                value=choice["lang"],
+                on_change=pick_lang,
+                content=ft.Column([radio(code, language_name(code), f"language-{code}", theme.font_for(code)) for code in iset.languages], spacing=0),
+            ),
+        ]
+        show_warning()
+
+    def show_warning():
+        iset = sets[choice["set"]]
+        text, _fb = iset.text(officer)
+        profile = iset.profiles[choice["profile"]]
+        items: list[ft.Control] = [small(text.profiles[profile.id][1], app, key="profile-description")]
+        if "UNVERIFIED" in profile.verification:
+            items.append(widgets.notice(_("The grades of this profile are unverified placeholders. Use the result for orientation only, and say so when you refer."), tone="warn", key="profile-unverified"))
+        warning.controls = items
+
+    def pick_set(e):
+        choice["set"] = e.control.value
+        fill_for_set()
+
+    def pick_profile(e):
+        choice["profile"] = e.control.value
+        show_warning()
+
+    def pick_lang(e):
+        choice["lang"] = e.control.value
+
+    def start(e):
+        iset = sets[choice["set"]]
+        s = state.store.create(
+            state.key,
+            set_id=iset.id,
+            set_version=iset.version,
+            profile_id=choice["profile"],
+            officer_lang=officer,
+            interviewee_lang=choice["lang"],
+        )
+        state.screening = s
+        state.touch()
+        go(app, f"/screening/s/{s.id}/consent")
+
+    instruments = ft.RadioGroup(
+        key="choose-instrument",
+        value=choice["set"],
+        on_change=pick_set,
+        content=ft.Column([radio(sid, s.text(officer)[0].title, f"instrument-{sid}") for sid, s in sets.items()], spacing=0),
+    )
+    fill_for_set()
+    controls = [
+        widgets.heading(_("New screening"), app.text_scale),
+        ft.Text(_("Instrument"), weight=ft.FontWeight.W_500),
+        instruments,
+        profile_box,
+        warning,
+        lang_box,
+        small(_("No name is recorded: the screening gets a case reference."), app),
+        widgets.primary(_("Continue to the introduction"), start, icon=ft.Icons.ARROW_FORWARD, key="start-screening"),
+    ]
+    return screening_view(app, route, _("New screening"), controls)
