@@ -125,10 +125,14 @@ def new_page(browser):
     contexts = []
     guards = []
 
+    missing_fonts: list[str] = []
+
     def make(viewport=PHONE, locale="en-GB"):
         ctx = browser.new_context(viewport=viewport, locale=locale)
         guard = Offline()
         ctx.route("**/*", guard)
+        # A missing font means boxes instead of letters (e.g. Arabic): never acceptable.
+        ctx.on("response", lambda r: missing_fonts.append(f"{r.status} {r.url}") if "/fonts/" in r.url and r.status >= 400 else None)
         contexts.append(ctx)
         guards.append(guard)
         return ctx.new_page()
@@ -138,6 +142,7 @@ def new_page(browser):
         ctx.close()
     blocked = [u for g in guards for u in g.blocked]
     assert not blocked, f"the app tried to reach the internet: {blocked}"
+    assert not missing_fonts, f"fonts the page could not load: {missing_fonts}"
 
 
 def open_app(page, url: str, timeout: float = 60_000) -> None:

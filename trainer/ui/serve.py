@@ -36,15 +36,40 @@ SECURITY_HEADERS = [
 ]
 
 
+# When a glyph is missing from the app's fonts, the Flutter web engine fetches a Noto
+# fallback font from "<font base>/<family>/<version>/<file>.woff2" (a CDN address unless
+# no_cdn). Offline that is a 404 and Arabic mixed into other text shows as empty boxes, so
+# those requests are answered with the bundled Arabic font (the engine reads TrueType too).
+FALLBACK_FONTS = {
+    "/assets/fonts/notosansarabic/": ASSETS_DIR / "fonts" / "NotoNaskhArabic-Regular.ttf",
+    "/assets/fonts/notonaskharabic/": ASSETS_DIR / "fonts" / "NotoNaskhArabic-Regular.ttf",
+}
+
+
 class SecurityHeaders:
-    """ASGI middleware: add the offline-only policy to every HTTP response."""
+    """ASGI middleware: the offline-only policy on every HTTP response, and local fallback fonts."""
 
     def __init__(self, app):
         self.app = app
+        self._fonts: dict[str, bytes] = {}
+
+    async def _font(self, path: str, send) -> bool:
+        for prefix, file in FALLBACK_FONTS.items():
+            if path.startswith(prefix):
+                body = self._fonts.get(prefix)
+                if body is None:
+                    body = self._fonts[prefix] = file.read_bytes()
+                headers = [(b"content-type", b"font/ttf"), (b"content-length", str(len(body)).encode()), (b"cache-control", b"max-age=86400")]
+                await send({"type": "http.response.start", "status": 200, "headers": headers + SECURITY_HEADERS})
+                await send({"type": "http.response.body", "body": body})
+                return True
+        return False
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if scope.get("method") in ("GET", "HEAD") and await self._font(scope.get("path", ""), send):
+            return
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
