@@ -94,8 +94,11 @@ def app_url(tmp_path):
         proc.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
+    """One Chromium per test module. Playwright's sync API keeps an asyncio loop running while
+    it is open, so it must be closed before tests that call asyncio.run() (tests/conftest.py
+    also runs the browser tests last)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
