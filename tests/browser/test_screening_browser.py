@@ -1,11 +1,13 @@
 """On a phone (412x915): a full bilingual screening, English officer and Arabic interviewee,
 from PIN set-up through consent, the indicators (one question answered privately by the
-person, in Arabic), to the result screen, then the immediate-danger screen and quick exit.
+person, in Arabic), to the result screen and a downloaded referral summary, then the
+immediate-danger screen and quick exit.
 Screenshots are saved under tests/browser/artifacts/screening-*.png."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -171,6 +173,20 @@ def test_bilingual_screening_to_the_result(app_url, new_page):
     shown(page, "+000 0000 0000").wait_for(state="attached", timeout=TIMEOUT)
     scroll_by(page, 1000)
     shot(page, "screening-09-result-contacts")
+
+    # A referral summary only on explicit action: what it holds and that it leaves the
+    # protected store, then the browser downloads it (a blob: URL, allowed by the page's CSP).
+    prepare = button(page, "Prepare a referral summary")
+    wheel_until(page, prepare)
+    prepare.click()
+    shown(page, "The file leaves the protected store").wait_for(state="attached", timeout=TIMEOUT)
+    shot(page, "screening-09b-summary-confirm")
+    with page.expect_download(timeout=TIMEOUT) as download:
+        button(page, "Prepare the summary").click()
+    assert download.value.suggested_filename.startswith("waymark-referral-WM-")
+    summary = Path(download.value.path()).read_text(encoding="utf-8")
+    assert title in summary and "DEMONSTRATION" in summary and "http" not in summary
+    shown(page, "The summary is ready").wait_for(state="attached", timeout=TIMEOUT)
     shown(page, "Present because of: Deceived about the job, the place or the employer; Deceived about pay").wait_for(state="attached", timeout=TIMEOUT)
     scroll_by(page, 2600)
     shot(page, "screening-10-result-elements")

@@ -9,7 +9,7 @@ import pytest
 
 from trainer.core.errors import rel
 from trainer.core.quiz.loader import compare_quiz_translation, parse_quiz_file, parse_quiz_text
-from trainer.core.quiz.tomllines import format_key_path, key_lines, line_for, parse_key_path
+from trainer.core.tomllines import format_key_path, key_lines, line_for, parse_key_path
 
 from tests.unit.quiz_support import BROKEN_DIR, QUIZ_DIR, SECTION_IDS, load_quiz
 

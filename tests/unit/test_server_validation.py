@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.sync_factory import ADL, device_statements
 from trainer.server.canonical import body_hash, index_row, utc_text
-from trainer.server.validation import Invalid, agent_key, check_language_tag, check_timestamp, validate_statement
+from trainer.core.xapi_validation import Invalid, agent_key, check_language_tag, check_timestamp, validate_statement
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

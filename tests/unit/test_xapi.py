@@ -164,43 +164,43 @@ def test_minimal_spec_example_is_valid():
 @pytest.mark.parametrize(
     "stmt, fragment",
     [
-        (broken("actor", None, delete=True), "missing required property 'actor'"),
-        (broken("verb", None, delete=True), "missing required property 'verb'"),
-        (broken("object", None, delete=True), "missing required property 'object'"),
-        (broken("id", "not-a-uuid"), "statement.id: must be a UUID"),
-        (broken("flavour", "x"), "unknown property 'flavour'"),
-        (broken("actor.account", {"homePage": "https://x.org", "name": "1"}), "exactly one inverse functional identifier"),
-        (broken("actor", {"name": "nobody"}), "exactly one inverse functional identifier"),
-        (broken("actor.mbox", "someone@example.org"), "actor.mbox: must be a mailto: IRI"),
-        (broken("actor", {"account": {"homePage": "not a url", "name": "1"}}), "account.homePage: must be an IRL"),
-        (broken("actor", {"account": {"homePage": "https://x.org"}}), "missing 'name'"),
+        (broken("actor", None, delete=True), "actor: is required"),
+        (broken("verb", None, delete=True), "verb: is required"),
+        (broken("object", None, delete=True), "object: is required"),
+        (broken("id", "not-a-uuid"), "id: must be a UUID"),
+        (broken("flavour", "x"), "flavour: is not an xAPI property here"),
+        (broken("actor.account", {"homePage": "https://x.org", "name": "1"}), "actor: an agent needs exactly one of mbox"),
+        (broken("actor", {"name": "nobody"}), "actor: an agent needs exactly one of mbox"),
+        (broken("actor.mbox", "someone@example.org"), "actor.mbox: must be a mailto: address"),
+        (broken("actor", {"account": {"homePage": "not a url", "name": "1"}}), "actor.account.homePage: must be an absolute IRI"),
+        (broken("actor", {"account": {"homePage": "https://x.org"}}), "actor.account: an account needs both homePage and name"),
         (broken("verb.id", "answered"), "verb.id: must be an absolute IRI"),
-        (broken("verb.display", {"english!": "x"}), "is not an RFC 5646 language tag"),
-        (broken("object.objectType", "Thing"), "unknown objectType 'Thing'"),
+        (broken("verb.display", {"english!": "x"}), "verb.display.english!: must be an RFC 5646 language tag"),
+        (broken("object.objectType", "Thing"), "object.objectType: must be Activity, Agent, Group, StatementRef or SubStatement"),
         (broken("object", {"objectType": "StatementRef", "id": "nope"}), "object.id: must be a UUID"),
-        (broken("object", {"objectType": "Agent"}), "exactly one inverse functional identifier"),
-        (broken("object.definition", {"interactionType": "essay"}), "not an xAPI interaction type"),
+        (broken("object", {"objectType": "Agent"}), "object: an agent needs exactly one of mbox"),
+        (broken("object.definition", {"interactionType": "essay"}), "object.definition.interactionType: must be one of"),
         (broken("object.definition", {"interactionType": "true-false", "choices": []}), "is not allowed for interactionType"),
-        (broken("object.definition", {"interactionType": "choice", "choices": [{"id": "a"}, {"id": "a"}]}), "is not distinct"),
-        (broken("object.definition", {"correctResponsesPattern": ["a"]}), "only allowed with an 'interactionType'"),
+        (broken("object.definition", {"interactionType": "choice", "choices": [{"id": "a"}, {"id": "a"}]}), "object.definition.choices[1].id: repeats the id 'a'"),
+        (broken("object.definition", {"correctResponsesPattern": ["a"]}), "object.definition.correctResponsesPattern: needs an interactionType"),
         (broken("result", {"score": {"scaled": 1.5}}), "scaled: must be between -1 and 1"),
-        (broken("result", {"score": {"raw": 11, "min": 0, "max": 10}}), "raw: 11 is above max 10"),
-        (broken("result", {"score": {"raw": -1, "min": 0, "max": 10}}), "raw: -1 is below min 0"),
-        (broken("result", {"score": {"min": 5, "max": 5}}), "'min' must be less than 'max'"),
+        (broken("result", {"score": {"raw": 11, "min": 0, "max": 10}}), "result.score.raw: must not be greater than max"),
+        (broken("result", {"score": {"raw": -1, "min": 0, "max": 10}}), "result.score.raw: must not be less than min"),
+        (broken("result", {"score": {"min": 5, "max": 5}}), "result.score.max: must be greater than min"),
         (broken("result", {"score": {"scaled": True}}), "scaled: must be a number"),
         (broken("result", {"success": "yes"}), "result.success: must be true or false"),
         (broken("result", {"duration": "4 minutes"}), "must be an ISO 8601 duration"),
         (broken("context", {"registration": "x"}), "context.registration: must be a UUID"),
-        (broken("context", {"language": "en_GB"}), "is not an RFC 5646 language tag"),
-        (broken("context", {"contextActivities": {"sibling": []}}), "unknown property 'sibling'"),
-        (broken("context", {"extensions": {"not-an-iri": 1}}), "must be an IRI"),
-        (broken("timestamp", "yesterday"), "must be an ISO 8601 timestamp"),
-        (broken("timestamp", "2025-02-30T10:00:00Z"), "must be an ISO 8601 timestamp"),
-        (broken("version", "2.0.0"), "must start with '1.0.'"),
+        (broken("context", {"language": "en_GB"}), "context.language: must be an RFC 5646 language tag"),
+        (broken("context", {"contextActivities": {"sibling": []}}), "context.contextActivities.sibling: is not an xAPI property here"),
+        (broken("context", {"extensions": {"not-an-iri": 1}}), "context.extensions.not-an-iri: must be an absolute IRI"),
+        (broken("timestamp", "yesterday"), "timestamp: must be an ISO 8601 date and time"),
+        (broken("timestamp", "2025-02-30T10:00:00Z"), "timestamp: must be an ISO 8601 date and time"),
+        (broken("version", "2.0.0"), "version: must be an xAPI 1.0.x version"),
         ({**MINIMAL, "object": {"objectType": "Agent", "mbox": "mailto:a@b.org"}, "context": {"platform": "x"}},
          "may only be used when the object is an Activity"),
         ({**MINIMAL, "object": {"objectType": "SubStatement", **{k: MINIMAL[k] for k in ("actor", "verb", "object")}, "id": MINIMAL["id"]}},
-         "a SubStatement must not have 'id'"),
+         "object.id: is not an xAPI property here"),
     ],
 )
 def test_validator_rejects(stmt, fragment):
@@ -208,8 +208,16 @@ def test_validator_rejects(stmt, fragment):
     assert any(fragment in e for e in errors), errors
 
 
+@pytest.mark.parametrize("itype", [["choice"], {"choice": True}, 3, True])
+def test_interaction_type_of_the_wrong_json_kind_is_reported_not_a_crash(itype):
+    """Regression: a list or object here used to raise TypeError (unhashable) in the validator."""
+    stmt = broken("object.definition", {"interactionType": itype, "choices": [{"id": "a"}]})
+    errors = validate_statement(stmt)
+    assert len(errors) == 1 and errors[0].startswith("object.definition.interactionType: must be one of "), errors
+
+
 def test_validator_rejects_non_objects():
-    assert validate_statement([]) == ["statement: must be a JSON object"]
+    assert validate_statement([]) == ["statement: a statement must be a JSON object, not an array"]
 
 
 def test_valid_substatement_and_group():

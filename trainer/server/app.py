@@ -245,7 +245,7 @@ def create_app(config: ServerConfig) -> FastAPI:
             return _error(400, "PUT /statements needs exactly the statementId parameter")
         sid = params["statementId"]
         try:
-            from .validation import check_uuid
+            from ..core.xapi_validation import check_uuid
 
             sid = check_uuid(sid, "statementId").lower()
         except ValueError as e:

@@ -14,7 +14,7 @@ import json
 from datetime import timezone
 from typing import Any
 
-from .validation import VOIDED, agent_key, check_timestamp
+from ..core.xapi_validation import VOIDED, agent_key, check_timestamp
 
 _SERVER_SET = ("stored", "authority", "version")
 

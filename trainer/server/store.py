@@ -20,11 +20,11 @@ from typing import Any
 
 import sqlite_utils
 
+from ..core.xapi_validation import Invalid, batch_memo, check_agent, check_iri, check_timestamp, check_uuid, validate_statement
 from .canonical import body_hash, index_row, utc_text
 from .dashboard.summary import update_dashboard
 from .db import ServerDB, now_text
 from .enrolment import Device
-from .validation import Invalid, batch_memo, check_agent, check_iri, check_timestamp, check_uuid, validate_statement
 
 STATEMENT_COLUMNS = (
     "seq", "id", "stored", "device_id", "cohort_id", "actor_key", "verb_id",
@@ -412,7 +412,7 @@ def normalise_query(params: dict[str, str]) -> dict[str, Any]:
             except json.JSONDecodeError:
                 raise Invalid("agent", "must be an Agent or Group as JSON") from None
             check_agent(agent, "agent")
-            from .validation import agent_key
+            from ..core.xapi_validation import agent_key
 
             key = agent_key(agent)
             if key is None:

@@ -1,21 +1,20 @@
 """Small helpers shared by the indicator-set and referral-directory validators.
 
 A `Checker` holds one file's text positions and collects `DataError`s, so each validator
-reads as a list of rules rather than bookkeeping.
+reads as a list of rules rather than bookkeeping. Positions come from the app's one TOML
+line locator (trainer/core/tomllines.py), which scans the file only once an error needs a line.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
-from typing import Any, Hashable
+from typing import Hashable
 
 from babel import Locale, UnknownLocaleError
 
 from ..errors import DataError, rel
-# One TOML position scanner for the whole app (it lives with the quiz loader, which came first).
-from ..quiz.tomllines import key_lines, line_for
+from ..tomllines import KeyLine, TomlLines
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
@@ -43,12 +42,16 @@ def is_rtl(code: str) -> bool:
 class Checker:
     def __init__(self, path: Path, text: str):
         self.where = rel(path)
-        self._index = key_lines(text)
+        self._lines = TomlLines(text)
         self.errors: list[DataError] = []
 
     def line(self, *path: Hashable) -> int:
         """The line of `path`, or of its nearest written ancestor."""
-        return line_for(self._index, tuple(path)) if path else 1
+        return self._lines.line(path) if path else 1
+
+    def at(self, *path: Hashable) -> KeyLine:
+        """Where `path` is written, for a model's `line` field: looked up only when read."""
+        return self._lines.at(*path)
 
     def err(self, message: str, *path: Hashable) -> None:
         self.errors.append(DataError(self.where, self.line(*path), message))
@@ -114,19 +117,3 @@ class Checker:
             return None
         return value
 
-
-def read_toml_file(path: Path) -> tuple[dict[str, Any] | None, str, list[DataError]]:
-    """Parse a TOML file; syntax and encoding errors come back with their line."""
-    where = rel(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, "", [DataError(where, 1, f"not valid UTF-8 ({exc.reason})")]
-    except OSError as exc:
-        return None, "", [DataError(where, 1, f"cannot read file ({exc.strerror})")]
-    try:
-        return tomllib.loads(text), text, []
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"at line (\d+)", str(exc))
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        return None, text, [DataError(where, int(m.group(1)) if m else 1, f"invalid TOML: {msg}")]

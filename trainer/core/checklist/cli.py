@@ -18,7 +18,7 @@ def referrals_data_dir(data_dir: str | Path | None = None) -> Path:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from ._check import read_toml_file
+    from ..tomllines import read_toml
     from .referrals import import_referrals, load_referral_directory
 
     dest = referrals_data_dir(args.data_dir) / "referrals"
@@ -28,7 +28,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if errors:
         print(f"not imported: {len(errors)} problem{'s' if len(errors) != 1 else ''}", file=sys.stderr)
         return 1
-    d = load_referral_directory(dest / f"{read_toml_file(Path(args.file))[0]['id']}.toml")
+    d = load_referral_directory(dest / f"{read_toml(Path(args.file))[0]['id']}.toml")
     imported = dest / f"{d.id}.toml"
     kind = "DEMONSTRATION directory" if d.demonstration else "directory"
     print(f"imported {kind} '{d.id}' ({len(d.countries)} countr{'ies' if len(d.countries) != 1 else 'y'}) to {imported}")

@@ -15,7 +15,8 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..errors import DataError, DataErrors, rel
-from ._check import Checker, ID_RE, is_language, is_rtl, read_toml_file
+from ..tomllines import read_toml
+from ._check import Checker, ID_RE, is_language, is_rtl
 from .model import (
     GRADES,
     TRANSLATION_STATES,
@@ -221,7 +222,7 @@ def _parse_indicator(
         profiles=in_profiles,
         source=src,
         verification=verification,
-        line=c.line(*path),
+        line=c.at(*path),
     )
     return True
 
@@ -277,7 +278,7 @@ def _parse_structure(c: Checker, data: dict, file_id: str) -> dict[str, Any]:
                 c.err(f"element rule '{rule}' is not defined under [element_rules]", *path, "rule")
             continue
         if eid and rule and src:
-            elements.append(Element(eid, rule, src, c.line(*path)))
+            elements.append(Element(eid, rule, src, c.at(*path)))
     kind_of = {e.id: element_rules[e.rule].kind for e in elements}
 
     profiles_raw: dict[str, dict] = {}
@@ -345,7 +346,7 @@ def _parse_structure(c: Checker, data: dict, file_id: str) -> dict[str, Any]:
             verification=raw["verification"].strip(),
             source=raw["source"].strip(),
             members=MappingProxyType(members),
-            line=c.line("profiles", pid),
+            line=c.at("profiles", pid),
         )
 
     outcomes: list[OutcomeDef] = []
@@ -387,7 +388,7 @@ def _parse_structure(c: Checker, data: dict, file_id: str) -> dict[str, Any]:
                 c.err(f"unknown profile(s) {', '.join(repr(p) for p in unknown)}", *path, "profiles")
                 continue
         if oid and level:
-            outcomes.append(OutcomeDef(oid, level, when, tuple(listed) if listed else None, c.line(*path)))
+            outcomes.append(OutcomeDef(oid, level, when, tuple(listed) if listed else None, c.at(*path)))
     for pid in profiles if len(c.errors) == n_before else ():
         applicable = [i for i, o in enumerate(outcomes) if o.profiles is None or pid in o.profiles]
         where = ("outcomes", applicable[-1] if applicable else 0)
@@ -563,7 +564,7 @@ def _compare_translation(c: Checker, source: SetText, t: SetText) -> None:
 def parse_indicator_set(path: Path) -> tuple[IndicatorSet | None, list[DataError]]:
     """Parse and validate one indicator-set file."""
     path = Path(path)
-    data, text, errors = read_toml_file(path)
+    data, text, errors = read_toml(path)
     if data is None:
         return None, errors
     c = Checker(path, text)

@@ -3,6 +3,8 @@
 Built once by the loaders from the data under `curricula/` and shared read-only by the rule
 engine and the screens. Rules are data here too (element rules, profile rules, outcome
 conditions), so a correction after checking a source document is a data change.
+Each `line` (where the entry is written, for error messages) is looked up in the file only
+when read: the loaders pass a `KeyLine` (see trainer/core/tomllines.py).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from typing import Mapping, Union
+
+from ..tomllines import LineField
 
 GRADES = ("S", "M", "W")
 GRADE_NAMES = {"S": "strong", "M": "medium", "W": "weak"}
@@ -92,7 +96,7 @@ class Element:
     id: str
     rule: str  # id of an ElementRule
     source: str
-    line: int
+    line: int = LineField()
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class Indicator:
     profiles: tuple[str, ...]  # the profiles whose list holds this indicator
     source: str
     verification: str | None
-    line: int
+    line: int = LineField()
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,7 @@ class Profile:
     source: str
     # element id -> ((indicator id, grade or None), ...) in data order: the engine's index.
     members: Mapping[str, tuple[tuple[str, str | None], ...]]
-    line: int
+    line: int = LineField()
 
     @property
     def element_ids(self) -> tuple[str, ...]:
@@ -133,7 +137,7 @@ class OutcomeDef:
     level: str  # refer | look-further | none-noted: the wording key the screens style by
     when: Condition
     profiles: tuple[str, ...] | None  # None: every profile
-    line: int
+    line: int = LineField()
 
 
 @dataclass(frozen=True)
@@ -222,7 +226,7 @@ class Contact:
     hours: str
     languages: tuple[str, ...]
     notes: str | None
-    line: int
+    line: int = LineField()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ..errors import DataError, DataErrors, rel
-from ._check import Checker, ID_RE, is_language, read_toml_file
+from ..tomllines import read_toml
+from ._check import Checker, ID_RE, is_language
 from .model import REFERRAL_KINDS, Contact, Country, ReferralDirectory
 
 FORMAT_VERSION = 1
@@ -37,7 +38,7 @@ def _phone_digits(phone: str) -> str:
 
 def parse_referral_directory(path: Path) -> tuple[ReferralDirectory | None, list[DataError]]:
     path = Path(path)
-    data, text, errors = read_toml_file(path)
+    data, text, errors = read_toml(path)
     if data is None:
         return None, errors
     c = Checker(path, text)
@@ -93,7 +94,7 @@ def parse_referral_directory(path: Path) -> tuple[ReferralDirectory | None, list
                     c.err(f"not language codes: {', '.join(bad)} (use e.g. en, ar, fr)", *p, "languages")
             notes = c.text(cr, "notes", *p, required=False)
             if len(c.errors) == n_before and org and kind and phone and hours and langs:
-                contacts.append(Contact(org, kind, phone, hours, tuple(langs), notes, c.line(*p)))
+                contacts.append(Contact(org, kind, phone, hours, tuple(langs), notes, c.at(*p)))
         if isinstance(raw.get("contacts"), list) and not any(
             isinstance(x, dict) and x.get("kind") == "emergency" for x in raw["contacts"]
         ):
@@ -166,7 +167,7 @@ def import_referrals(src: Path, dest_dir: Path) -> list[DataError]:
     src = Path(src)
     if not src.is_file():
         return [DataError(rel(src), 1, "file not found")]
-    data, _text, errors = read_toml_file(src)
+    data, _text, errors = read_toml(src)
     if errors:
         return errors
     did = data.get("id") if isinstance(data, dict) else None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable
@@ -17,6 +16,7 @@ from typing import Any, Callable
 import markdown
 
 from ..errors import DataError, DataErrors, rel
+from ..tomllines import TomlLines, read_toml
 from .model import AUDIENCES, TRANSLATION_STATES, Curriculum, Module, ModuleText, Section
 
 MODULE_KEYS = {
@@ -74,32 +74,9 @@ def default_curricula_dir() -> Path:
     return here.parents[3] / "curricula"
 
 
-def toml_syntax_line(exc: tomllib.TOMLDecodeError) -> int:
-    m = re.search(r"at line (\d+)", str(exc))
-    return int(m.group(1)) if m else 1
-
-
-def toml_key_line(text: str, key: str, default: int = 1) -> int:
-    """Line of the first `key = ...` in a TOML text (good enough for flat files)."""
-    pat = re.compile(rf"^\s*{re.escape(key)}\s*=")
-    for i, line in enumerate(text.splitlines(), 1):
-        if pat.match(line):
-            return i
-    return default
-
-
-def read_toml(path: Path, errors: list[DataError]) -> tuple[dict[str, Any] | None, str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        errors.append(DataError(rel(path), 1, f"not valid UTF-8 ({exc.reason})"))
-        return None, ""
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        errors.append(DataError(rel(path), toml_syntax_line(exc), f"invalid TOML: {msg}"))
-        return None, text
+def _key_line(path: Path, key: str) -> int:
+    """The line of a top-level key in a TOML file already read once (for a later error)."""
+    return TomlLines(path.read_text(encoding="utf-8")).line((key,))
 
 
 def _type_name(t: type) -> str:
@@ -107,14 +84,17 @@ def _type_name(t: type) -> str:
 
 
 def parse_module_toml(path: Path, folder_id: str, errors: list[DataError]) -> dict[str, Any] | None:
-    data, text = read_toml(path, errors)
+    data, text, problems = read_toml(path)
+    errors.extend(problems)
     if data is None:
         return None
     where = rel(path)
+    lines = TomlLines(text)
+    line = lambda k: lines.line((k,))  # noqa: E731
     ok = True
     for key in data:
         if key not in MODULE_KEYS:
-            errors.append(DataError(where, toml_key_line(text, key), f"unknown field '{key}' (allowed: {', '.join(MODULE_KEYS)})"))
+            errors.append(DataError(where, line(key), f"unknown field '{key}' (allowed: {', '.join(MODULE_KEYS)})"))
             ok = False
     for key in sorted(REQUIRED_MODULE_KEYS - set(data)):
         errors.append(DataError(where, 1, f"missing required field '{key}'"))
@@ -127,11 +107,10 @@ def parse_module_toml(path: Path, folder_id: str, errors: list[DataError]) -> di
         if typ is float and isinstance(value, int) and not isinstance(value, bool):
             good = True
         if not good:
-            errors.append(DataError(where, toml_key_line(text, key), f"'{key}' must be {_type_name(typ)}"))
+            errors.append(DataError(where, line(key), f"'{key}' must be {_type_name(typ)}"))
             ok = False
     if not ok:
         return None
-    line = lambda k: toml_key_line(text, k)  # noqa: E731
     if data["id"] != folder_id:
         errors.append(DataError(where, line("id"), f"id '{data['id']}' must equal the folder name '{folder_id}'"))
         ok = False
@@ -297,15 +276,17 @@ def required_languages(root: Path, errors: list[DataError]) -> list[str]:
     cfg = root / "curricula.toml"
     if not cfg.is_file():
         return []
-    data, text = read_toml(cfg, errors)
+    data, text, problems = read_toml(cfg)
+    errors.extend(problems)
     if data is None:
         return []
+    lines = TomlLines(text)
     for key in data:
         if key not in {"required_languages"}:
-            errors.append(DataError(rel(cfg), toml_key_line(text, key), f"unknown field '{key}'"))
+            errors.append(DataError(rel(cfg), lines.line((key,)), f"unknown field '{key}'"))
     langs = data.get("required_languages", [])
     if not isinstance(langs, list) or not all(isinstance(x, str) for x in langs):
-        errors.append(DataError(rel(cfg), toml_key_line(text, "required_languages"), "required_languages must be a list of language codes"))
+        errors.append(DataError(rel(cfg), lines.line(("required_languages",)), "required_languages must be a list of language codes"))
         return []
     return langs
 
@@ -348,8 +329,7 @@ def check_curricula(root: Path | str | None = None) -> tuple[Curriculum | None, 
             continue
         seen_ids[meta["id"]] = rel(meta_path)
         if meta["order"] in orders:
-            text = meta_path.read_text(encoding="utf-8")
-            errors.append(DataError(rel(meta_path), toml_key_line(text, "order"), f"order {meta['order']} is also used by module '{orders[meta['order']]}'"))
+            errors.append(DataError(rel(meta_path), _key_line(meta_path, "order"), f"order {meta['order']} is also used by module '{orders[meta['order']]}'"))
         orders[meta["order"]] = meta["id"]
         texts: dict[str, ModuleText] = {}
         for f in sorted(folder.iterdir()):
@@ -360,7 +340,7 @@ def check_curricula(root: Path | str | None = None) -> tuple[Curriculum | None, 
                     texts[t.lang] = t
         src = meta["source_language"]
         if not (folder / f"{src}.md").is_file():
-            errors.append(DataError(rel(meta_path), toml_key_line(meta_path.read_text(encoding="utf-8"), "source_language"), f"source language '{src}' has no text file {src}.md"))
+            errors.append(DataError(rel(meta_path), _key_line(meta_path, "source_language"), f"source language '{src}' has no text file {src}.md"))
             continue
         if src not in texts:
             continue  # its errors are reported already

@@ -9,33 +9,33 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Sequence
 
 from trainer.core.errors import DataError, rel
+from trainer.core.tomllines import KeyLine, KeyPath, TomlLines, syntax_error_at, undecodable_line
 
 from .model import QUESTION_TYPES, TRUE_FALSE_OPTION_IDS, Option, Question, Quiz, Scenario
-from .tomllines import KeyPath, key_lines, line_for
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TOP_KEYS = {"scenarios", "questions"}
 SCENARIO_KEYS = {"id", "title", "story"}
 QUESTION_KEYS = {"id", "type", "scenario", "section", "text", "options"}
 OPTION_KEYS = {"id", "text", "correct", "feedback"}
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$")
 
 
 class _Checker:
-    """Collects errors for one file and turns key paths into lines."""
+    """Collects errors for one file and turns key paths into lines (scanning only on need)."""
 
     def __init__(self, path: str, text: str):
         self.path = path
-        self.text = text
-        self.index = key_lines(text)
+        self.lines = TomlLines(text)
         self.errors: list[DataError] = []
 
     def line(self, key_path: KeyPath) -> int:
-        return line_for(self.index, key_path)
+        return self.lines.line(key_path)
+
+    def at(self, key_path: KeyPath) -> KeyLine:
+        return self.lines.at(*key_path)
 
     def err(self, key_path: KeyPath, message: str) -> None:
         self.errors.append(DataError(self.path, self.line(key_path), message))
@@ -72,27 +72,16 @@ class _Checker:
         return [(at + (key, i), v) for i, v in enumerate(value)]
 
 
-def _decode_error(path: str, exc: tomllib.TOMLDecodeError, text: str) -> DataError:
-    message = str(exc)
-    m = _TOML_POSITION.search(message)
-    line = 1
-    if m and m.group(1):
-        line = int(m.group(1))
-    elif m:  # at end of document
-        line = max(1, len(text.splitlines()))
-    return DataError(path, line, f"TOML syntax error: {_TOML_POSITION.sub('', message)}")
-
-
 def parse_quiz_file(
     path: Path, lang: str, section_ids: Sequence[str]
 ) -> tuple[Quiz | None, list[DataError]]:
     """Read one quiz file; returns the quiz (None when it has errors) and every error found."""
     shown = rel(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8")
+        raw = Path(path).read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = Path(path).read_bytes()[: exc.start].count(b"\n") + 1
-        return None, [DataError(shown, line, "file is not valid UTF-8")]
+        return None, [DataError(shown, undecodable_line(raw, exc), "file is not valid UTF-8")]
     except OSError as exc:
         return None, [DataError(shown, 1, f"cannot read the quiz: {exc.strerror or exc}")]
     return parse_quiz_text(text, shown, lang, section_ids)
@@ -105,7 +94,8 @@ def parse_quiz_text(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return None, [_decode_error(shown_path, exc, text)]
+        line, message = syntax_error_at(exc, text)
+        return None, [DataError(shown_path, line, f"TOML syntax error: {message}")]
     c = _Checker(shown_path, text)
     c.unknown_keys(data, TOP_KEYS, (), "a quiz file (top level)")
 
@@ -125,7 +115,7 @@ def parse_quiz_text(
 
 def _scenarios(c: _Checker, data: dict) -> list[Scenario]:
     out: list[Scenario] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, KeyLine] = {}
     for at, table in c.tables(data, "scenarios", ()):
         c.unknown_keys(table, SCENARIO_KEYS, at, "a scenario")
         sid = c.id_value(table, at, "scenario")
@@ -133,16 +123,16 @@ def _scenarios(c: _Checker, data: dict) -> list[Scenario]:
         title = c.text_value(table, "title", at, what)
         story = c.text_value(table, "story", at, what)
         if sid in seen:
-            c.err(at + ("id",), f"scenario id {sid!r} is used twice (first on line {seen[sid]})")
+            c.err(at + ("id",), f"scenario id {sid!r} is used twice (first on line {seen[sid].line})")
         elif sid:
-            seen[sid] = c.line(at + ("id",))
-        out.append(Scenario(id=sid, title=title, story=story, line=c.line(at)))
+            seen[sid] = c.at(at + ("id",))
+        out.append(Scenario(id=sid, title=title, story=story, line=c.at(at)))
     return out
 
 
 def _questions(c: _Checker, data: dict, scenario_ids: set[str], section_ids: set[str]) -> list[Question]:
     out: list[Question] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, KeyLine] = {}
     entries = c.tables(data, "questions", ())
     if not entries:
         c.err(("questions",), "the quiz has no questions (add [[questions]] tables)")
@@ -151,9 +141,9 @@ def _questions(c: _Checker, data: dict, scenario_ids: set[str], section_ids: set
         qid = c.id_value(table, at, "question")
         what = f"question {qid!r}" if qid else "question"
         if qid in seen:
-            c.err(at + ("id",), f"question id {qid!r} is used twice (first on line {seen[qid]})")
+            c.err(at + ("id",), f"question id {qid!r} is used twice (first on line {seen[qid].line})")
         elif qid:
-            seen[qid] = c.line(at + ("id",))
+            seen[qid] = c.at(at + ("id",))
 
         qtype = table.get("type")
         if qtype is None:
@@ -176,7 +166,6 @@ def _questions(c: _Checker, data: dict, scenario_ids: set[str], section_ids: set
                 c.err(at + ("scenario",), f"{what}: scenario {scenario!r} is not defined in this file")
 
         options = _options(c, table, at, what, qtype)
-        key_lines_map = {k: c.line(at + (k,)) for k in table}
         out.append(
             Question(
                 id=qid,
@@ -185,8 +174,7 @@ def _questions(c: _Checker, data: dict, scenario_ids: set[str], section_ids: set
                 section=section,
                 scenario=scenario,
                 options=tuple(options),
-                line=c.line(at),
-                key_lines=MappingProxyType(key_lines_map),
+                line=c.at(at),
             )
         )
     return out
@@ -212,7 +200,7 @@ def _options(c: _Checker, question: dict, at: KeyPath, what: str, qtype: str | N
         elif not isinstance(correct, bool):
             c.err(oat + ("correct",), f"{owhat}: 'correct' must be true or false")
             correct = False
-        out.append(Option(id=oid, text=text, correct=correct, feedback=feedback, line=c.line(oat)))
+        out.append(Option(id=oid, text=text, correct=correct, feedback=feedback, line=c.at(oat)))
 
     n_correct = sum(o.correct for o in out)
     if len(out) < 2:

@@ -2,21 +2,19 @@
 
 Built once by the loader and shared read-only by scoring, shuffling, the xAPI builder and the
 UI. Every element keeps the line it was written on so that later checks (translation
-comparison) can still point a person at the right place in the file.
+comparison) can still point a person at the right place in the file. The loader hands over
+where it was written (a `KeyLine`) rather than a number: the file is scanned for line
+numbers only if someone reads `line`, which in practice means only when there is an error.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Mapping
+
+from ..tomllines import LineField, line_of
 
 QUESTION_TYPES = ("single", "multiple", "true_false")
 TRUE_FALSE_OPTION_IDS = ("true", "false")
-
-
-def _no_lines() -> Mapping[str, int]:
-    return MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -25,7 +23,7 @@ class Option:
     text: str
     correct: bool
     feedback: str
-    line: int  # line of its [[questions.options]] header
+    line: int = LineField()  # line of its [[questions.options]] header
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class Scenario:
     id: str
     title: str
     story: str
-    line: int
+    line: int = LineField()
 
 
 @dataclass(frozen=True)
@@ -46,15 +44,11 @@ class Question:
     section: str  # id of the module section that supports the answer
     scenario: str | None
     options: tuple[Option, ...]
-    line: int  # line of its [[questions]] header
-    key_lines: Mapping[str, int] = None  # type: ignore[assignment]  # key -> line of `key =`
-
-    def __post_init__(self) -> None:
-        if self.key_lines is None:
-            object.__setattr__(self, "key_lines", _no_lines())
+    line: int = LineField()  # line of its [[questions]] header
 
     def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
+        """The line of `key = ...` in this question (its header line when not written there)."""
+        return line_of(self, "line", key)
 
     @property
     def option_ids(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import asyncio
 
 import flet as ft
 
+from ...core.checklist import explain
 from ...core.i18n import is_rtl
 from .. import theme, widgets
 from .state import checklist_state
@@ -164,12 +165,7 @@ def ensure_idle_watch(app) -> None:
 
 
 def status_words(app, status: str) -> str:
-    _ = app._
-    return {
-        "present": _("Element present"),
-        "open": _("Not present so far"),
-        "not-present": _("Not present"),
-    }[status]
+    return explain.status_words(status, app._)
 
 
 def status_colour(status: str):

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import flet as ft
 
+from ...core.checklist import explain
 from .. import theme, widgets
 from .chrome import language_in_ui, small
 from .state import checklist_state
 
 
 def kind_label(app, kind: str) -> str:
-    _ = app._
-    return {
-        "emergency": _("Emergency"),
-        "hotline": _("Hotline"),
-        "shelter": _("Shelter"),
-        "legal-aid": _("Legal aid"),
-        "health": _("Health"),
-        "labour": _("Labour"),
-        "child-protection": _("Child protection"),
-    }.get(kind, kind)
+    return explain.kind_label(kind, app._)
 
 
 def contact_card(app, c) -> ft.Control:

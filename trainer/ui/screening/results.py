@@ -5,36 +5,26 @@ from __future__ import annotations
 
 import flet as ft
 
-from ...core.checklist import outcome_wording
+from ...core.checklist import explain, outcome_wording
 from ...core.checklist.store import ABANDONED, COMPLETE, IN_PROGRESS, NOTES_MAX
+from ...core.checklist.verification import is_unverified, verification_note
 from .. import theme, widgets
 from . import lock
 from .chrome import go, screening_view, small, status_colour, status_words
 from .contacts import contacts_section
 from .state import checklist_state
+from .summary import summary_section
 
 LEVEL_COLOURS = {
     "refer": ft.Colors.TERTIARY_CONTAINER,
     "look-further": ft.Colors.SECONDARY_CONTAINER,
     "none-noted": ft.Colors.SURFACE_CONTAINER_HIGHEST,
 }
-CONTACT_ORDER = ("emergency", "hotline", "child-protection", "shelter", "legal-aid", "health", "labour")
 
 
 def combination_words(app, label: str | None) -> str:
     """'1S + 1M|W' -> '1 strong indicator + 1 medium or weak indicator' (in the UI language)."""
-    if label is None:
-        return ""
-    if label == "any":
-        return app._("one indicator is enough for this element")
-    names = {"S": app._("strong"), "M": app._("medium"), "W": app._("weak")}
-    parts = []
-    for part in label.split(" + "):
-        n = int("".join(ch for ch in part if ch.isdigit()))
-        grades = part.lstrip("0123456789").split("|")
-        grade = app._(" or ").join(names[g] for g in grades)
-        parts.append(app.ngettext("%(n)d %(grade)s indicator", "%(n)d %(grade)s indicators", n) % {"n": n, "grade": grade})
-    return " + ".join(parts)
+    return explain.combination_words(label, app._, app.ngettext)
 
 
 def build(app, params) -> ft.View:
@@ -67,8 +57,9 @@ def build(app, params) -> ft.View:
         ),
     )
     notes_line = [small(_("Indicators are not proof. This result supports a referral decision; it does not decide anyone's status."), app, key="not-proof")]
-    if "UNVERIFIED" in words.verification:
-        notes_line.append(widgets.notice(_("About the grades used: %(note)s") % {"note": words.verification}, tone="warn", key="unverified-grades"))
+    if is_unverified(iset, s.profile_id):
+        note = verification_note(iset, s.profile_id, _)
+        notes_line.append(widgets.notice(_("About the grades used: %(note)s") % {"note": note}, tone="warn", key="unverified-grades"))
     if words.needs_review or words.fell_back:
         notes_line.append(small(_("This wording is not yet reviewed in your language."), app))
     if not outcome.complete:
@@ -91,7 +82,7 @@ def build(app, params) -> ft.View:
         elements.append(ft.Container(ft.Column(lines, spacing=4), bgcolor=status_colour(r.status), border_radius=8, padding=12, key=f"element-{r.element}"))
 
     steps = [ft.Row([ft.Text("•", size=theme.size(16, scale)), ft.Text(step, expand=True, size=theme.size(15, scale))], vertical_alignment=ft.CrossAxisAlignment.START) for step in words.next_steps]
-    kinds = CONTACT_ORDER if profile.age != "adult" else tuple(k for k in CONTACT_ORDER if k != "child-protection") + ("child-protection",)
+    kinds = explain.contact_kinds(profile.age)
 
     notes = ft.TextField(key="notes", label=_("Short note (optional, no names)"), value=s.notes, multiline=True, max_length=NOTES_MAX, disabled=s.status != IN_PROGRESS, expand=True)
     saved = ft.Text("", key="notes-saved", size=theme.size(13, scale))
@@ -151,6 +142,7 @@ def build(app, params) -> ft.View:
         *steps,
         widgets.heading(_("Referral contacts"), scale, level=2),
         *contacts_section(app, kinds),
+        *summary_section(app),
         widgets.heading(_("Elements"), scale, level=2),
         *elements,
         *actions,

@@ -1,5 +1,9 @@
 """xAPI 1.0.3 statement validation: pure functions, one clear reason per bad statement.
 
+The one validator of the app: the sync server checks what devices send with it, and the
+device checks what it queues with it (through `trainer.core.xapi.validate_statement`), so
+whatever a device accepts the server accepts too. Standard library only.
+
 A device that sends something wrong must learn *what* is wrong (field path and reason), so
 the client can mark that one statement rejected and carry on with the rest. Checks follow
 xAPI-Data.md part 2; unknown properties are refused, as the specification requires.
@@ -32,15 +36,24 @@ _LANGTAG = re.compile(
     r"|en-GB-oed|i-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)"
     r"|sgn-(?:BE-FR|BE-NL|CH-DE))$"
 )
+# ISO 8601 durations; a week count stands alone (PnW is not combined with other units).
 _DURATION = re.compile(
-    r"^P(?=\d|T\d)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?W)?(?:\d+(?:\.\d+)?D)?"
+    r"^P(?=\d|T\d)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?D)?"
     r"(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$"
+    r"|^P\d+(?:\.\d+)?W$"
 )
 INTERACTION_TYPES = frozenset(
     {"true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
      "sequencing", "likert", "numeric", "other"}
 )
-_COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
+# The interaction component lists, and the interaction types that have each (xAPI-Data 2.4.4.1).
+_COMPONENT_LISTS = {
+    "choices": frozenset({"choice", "sequencing"}),
+    "scale": frozenset({"likert"}),
+    "source": frozenset({"matching"}),
+    "target": frozenset({"matching"}),
+    "steps": frozenset({"performance"}),
+}
 
 STATEMENT_KEYS = frozenset(
     {"id", "actor", "verb", "object", "result", "context", "timestamp", "stored",
@@ -121,22 +134,27 @@ def _num(v: Any, path: str) -> float:
     return v
 
 
-def check_uuid(v: Any, path: str) -> str:
-    if not isinstance(v, str) or not _UUID.match(v):
-        raise Invalid(path, "must be a UUID like 3f2504e0-4f89-41d3-9a0c-0305e82c3301")
+def _matching(pattern: re.Pattern, v: Any, path: str, expected: str) -> str:
+    """`v` if it is a string of the form `pattern`; otherwise Invalid saying what is expected."""
+    if not isinstance(v, str) or not pattern.match(v):
+        raise Invalid(path, f"must be {expected}")
     return v
+
+
+def check_uuid(v: Any, path: str) -> str:
+    return _matching(_UUID, v, path, "a UUID like 3f2504e0-4f89-41d3-9a0c-0305e82c3301")
 
 
 def check_iri(v: Any, path: str) -> str:
-    if not isinstance(v, str) or not _IRI.match(v):
-        raise Invalid(path, "must be an absolute IRI such as https://example.org/activities/1")
-    return v
+    return _matching(_IRI, v, path, "an absolute IRI such as https://example.org/activities/1")
 
 
 def check_language_tag(v: Any, path: str) -> str:
-    if not isinstance(v, str) or not _LANGTAG.match(v):
-        raise Invalid(path, "must be an RFC 5646 language tag such as en, ar or pt-BR")
-    return v
+    return _matching(_LANGTAG, v, path, "an RFC 5646 language tag such as en, ar or pt-BR")
+
+
+def check_duration(v: Any, path: str) -> str:
+    return _matching(_DURATION, v, path, "an ISO 8601 duration such as PT1M30S")
 
 
 def check_timestamp(v: Any, path: str) -> datetime:
@@ -289,6 +307,8 @@ def _check_definition(d: Any, path: str) -> None:
         raise Invalid(_join(path, "interactionType"), f"must be one of {', '.join(sorted(INTERACTION_TYPES))}")
     if "correctResponsesPattern" in d:
         p = _join(path, "correctResponsesPattern")
+        if kind is None:
+            raise Invalid(p, "needs an interactionType")
         crp = d["correctResponsesPattern"]
         if not isinstance(crp, list):
             raise Invalid(p, f"must be an array of strings, not {_kind(crp)}")
@@ -300,6 +320,8 @@ def _check_definition(d: Any, path: str) -> None:
         p = _join(path, key)
         if kind is None:
             raise Invalid(p, "needs an interactionType")
+        if kind not in _COMPONENT_LISTS[key]:
+            raise Invalid(p, f"is not allowed for interactionType {kind!r}")
         comps = d[key]
         if not isinstance(comps, list):
             raise Invalid(p, f"must be an array of interaction components, not {_kind(comps)}")
@@ -356,9 +378,7 @@ def _check_result(r: Any, path: str) -> None:
     if "response" in r:
         _str(r["response"], _join(path, "response"))
     if "duration" in r:
-        d = r["duration"]
-        if not isinstance(d, str) or not _DURATION.match(d):
-            raise Invalid(_join(path, "duration"), "must be an ISO 8601 duration such as PT1M30S")
+        check_duration(r["duration"], _join(path, "duration"))
     if "extensions" in r:
         _extensions(r["extensions"], _join(path, "extensions"))
 
