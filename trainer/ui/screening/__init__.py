@@ -44,6 +44,13 @@ def home_entry(app) -> ft.Control:
     )
 
 
+def home_action(app) -> ft.Control:
+    """The checklist one tap from the top of the training home, whatever the scroll position."""
+    return widgets.icon_button(ft.Icons.FACT_CHECK_OUTLINED, app._("Indicator checklist"), lambda e: app.go("/screening"), key="appbar-checklist")
+
+
+if home_action not in home.APPBAR_ACTIONS:
+    home.APPBAR_ACTIONS.append(home_action)
 if home_entry not in home.EXTRA_SECTIONS and not any(getattr(f, "__module__", "") == __name__ for f in home.EXTRA_SECTIONS):
     home.EXTRA_SECTIONS.append(home_entry)
 if settings_section.section not in settings.EXTRA_SECTIONS:

@@ -18,6 +18,9 @@ AUDIENCE_LABELS = {
 # Features add entries to the home screen (e.g. the checklist, sync status) through these hooks:
 # each is a function (app) -> ft.Control | None, shown below the module list.
 EXTRA_SECTIONS: list = []
+# Actions in the top bar, always one tap away (e.g. the checklist during an interview):
+# each is (app) -> ft.Control | None.
+APPBAR_ACTIONS: list = []
 # And module-state providers: (app, module, reading) -> (label, fraction) | None; the first
 # non-None answer wins, falling back to reading progress alone.
 MODULE_STATE: list = []
@@ -124,6 +127,7 @@ def build(app, params) -> ft.View:
         appbar=ft.AppBar(
             title=ft.Text("Waymark"),
             actions=[
+                *[c for c in (action(app) for action in APPBAR_ACTIONS) if c is not None],
                 widgets.icon_button(ft.Icons.SETTINGS_OUTLINED, _("Settings"), lambda e: app.go("/settings"), key="open-settings"),
             ],
         ),
