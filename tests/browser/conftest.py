@@ -163,3 +163,17 @@ def shot(page, name: str, settle_ms: int = 900) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def click_settled(page, locator, timeout_ms: int = 30_000) -> None:
+    """Click once a page transition has finished.
+
+    While Flutter animates from one screen to the next, both screens are in the
+    accessibility tree, so a button such as "Next" matches twice; clicking the old screen's
+    copy would repeat the previous step. Wait until exactly one match is left.
+    """
+    waited = 0
+    while locator.count() != 1 and waited < timeout_ms:
+        page.wait_for_timeout(100)
+        waited += 100
+    (locator.last if locator.count() > 1 else locator.first).click(timeout=timeout_ms)

@@ -10,7 +10,7 @@ import pytest
 from trainer.core.curricula import load_curricula
 from trainer.core.i18n import Translator
 
-from .conftest import PHONE, open_app, shot
+from .conftest import PHONE, click_settled, open_app, shot
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ TIMEOUT = 30_000
 
 
 def click_button(page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).first.click(timeout=TIMEOUT)
+    click_settled(page, page.get_by_role("button", name=name, exact=True), TIMEOUT)
 
 
 def wheel_until(page, locator, max_turns: int = 40, delta: int = 500) -> None:
@@ -129,7 +129,7 @@ def test_quiz_on_phone_arabic(app_url, new_page):
     page.get_by_role("radio", name="العربية").first.click()
     page.get_by_text(ar("Training content language")).wait_for(timeout=TIMEOUT)
     page.get_by_role("radio", name="العربية").nth(1).click()
-    page.get_by_role("button", name=ar("Back") if ar("Back") != "Back" else "Back").or_(page.get_by_role("button").first).first.click()
+    page.go_back()  # the browser's back button returns to the module list
     run_flow(page, "ar")
     # mirrored layout: the overall progress line starts at the right edge
     n_modules = len(load_curricula().modules)

@@ -7,7 +7,7 @@ import pytest
 from trainer.core.curricula import load_curricula
 from trainer.core.i18n import Translator
 
-from .conftest import PHONE, open_app, shot
+from .conftest import PHONE, click_settled, open_app, shot
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +32,9 @@ def test_arabic_reader_on_phone(app_url, new_page):
     page.get_by_role("button", name=text.title).first.click()
     # The module carries a content warning: shown first, with the choice to go on.
     page.get_by_text(text.content_warning).wait_for()
-    page.get_by_role("button", name=ar("Continue")).click()
+    click_settled(page, page.get_by_role("button", name=ar("Continue")))
     page.get_by_text(text.sections[0].title).wait_for()
-    page.get_by_role("button", name=ar("Next")).click()
+    click_settled(page, page.get_by_role("button", name=ar("Next")))
 
     second = text.sections[1]
     page.get_by_text(second.title).wait_for()

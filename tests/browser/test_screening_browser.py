@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PHONE, open_app, shot
+from .conftest import click_settled, PHONE, open_app, shot
 
 pytestmark = pytest.mark.browser
 
@@ -90,10 +90,14 @@ def answer_yes(page, n_first: int) -> None:
 
 
 def next_part(page) -> None:
+    """Go to the next part and wait for *that* part: during the page transition the old
+    part is still on screen, so "any part" would be satisfied too early."""
+    shown = page.get_by_text(re.compile(r"^Part \d of 6")).first.text_content() or ""
+    current = int(re.search(r"Part (\d) of 6", shown).group(1))
     target = button(page, "Next part")
     wheel_until(page, target)
-    target.click()
-    page.get_by_text(re.compile(r"^Part \d of 6")).first.wait_for(timeout=TIMEOUT)
+    click_settled(page, target, TIMEOUT)
+    page.get_by_text(re.compile(rf"^Part {current + 1} of 6")).first.wait_for(timeout=TIMEOUT)
 
 
 def test_bilingual_screening_to_the_result(app_url, new_page):
