@@ -51,7 +51,9 @@ def _cmd_print(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; with `command`, feature sub-commands are only imported when needed,
+    so `trainer app` starts serving without loading the server or the checklist."""
     parser = argparse.ArgumentParser(prog="trainer", description="Waymark: offline training and indicator checklist.")
     sub = parser.add_subparsers(dest="command")
 
@@ -72,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("-o", "--output", default=None)
     pr.set_defaults(func=_cmd_print)
 
-    for add in _feature_cli():
+    for add in _feature_cli(command):
         add(sub)
     return parser
 
@@ -84,29 +86,30 @@ def _app_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
 
 
-def _feature_cli():
+SERVER_COMMANDS = {"serve", "admin"}
+CHECKLIST_COMMANDS = {"referrals"}
+
+
+def _feature_cli(command: str | None = None):
     """Sub-commands contributed by features (server, admin, referrals)."""
     adders = []
-    try:
+    if command is None or command in SERVER_COMMANDS:
         from .server.cli import add_cli as server_cli
 
         adders.append(server_cli)
-    except ImportError:
-        pass
-    try:
+    if command is None or command in CHECKLIST_COMMANDS:
         from .core.checklist.cli import add_cli as checklist_cli
 
         adders.append(checklist_cli)
-    except ImportError:
-        pass
     return adders
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["app", *argv]
+    known = {"app", "curricula"} | SERVER_COMMANDS | CHECKLIST_COMMANDS
+    parser = build_parser(argv[0] if argv[0] in known else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
