@@ -522,7 +522,7 @@ def rebuild(db, *, chunk: int = 20_000) -> int:
     refresh_all(conn)
     wording = conn.execute(
         "SELECT statement, cohort_id FROM statement WHERE seq IN (SELECT MAX(seq) FROM statement "
-        f"WHERE voided = 0 AND is_voiding = 0 AND verb_id IN (?, ?, ?, ?) GROUP BY activity_id, language)",
+        "WHERE voided = 0 AND is_voiding = 0 AND verb_id IN (?, ?, ?, ?) GROUP BY activity_id, language)",
         [VERBS["answered"], VERBS["attempted"], VERBS["passed"], VERBS["failed"]],
     ).fetchall()
     found = []

@@ -8,19 +8,15 @@ from ...core.checklist.store import ABANDONED
 from .. import theme, widgets
 from . import lock
 from .chrome import go, interviewee_text, language_in_ui, screening_view, side_by_side, small
-from .state import checklist_state
 
 
 def build(app, params) -> ft.View:
     sid = params["sid"]
     route = f"/screening/s/{sid}/consent"
-    locked = lock.guard(app, route)
+    locked, state, s, iset = lock.open_screening(app, sid, route)
     if locked:
         return locked
     _ = app._
-    state = checklist_state(app)
-    s = state.open(sid)
-    iset = state.indicator_set()
     officer, officer_fb = iset.text(app.ui_language)
     person, person_fb = iset.text(s.interviewee_lang)
     bilingual = person.lang != officer.lang

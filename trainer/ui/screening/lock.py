@@ -116,3 +116,15 @@ def build(app, route: str) -> ft.View:
 def guard(app, route: str) -> ft.View | None:
     """The lock screen if the checklist is locked, else None (the screen may be built)."""
     return None if checklist_state(app).unlocked else build(app, route)
+
+
+def open_screening(app, sid: str, route: str):
+    """What every screen of one screening starts with: the lock screen when locked, else the
+    session state, the opened screening and its indicator set. Returns (lock_view, None, None,
+    None) or (None, state, screening, indicator_set)."""
+    locked = guard(app, route)
+    if locked:
+        return locked, None, None, None
+    state = checklist_state(app)
+    screening = state.open(sid)
+    return None, state, screening, state.indicator_set()

@@ -12,18 +12,14 @@ from ...core.i18n import is_rtl
 from .. import theme
 from . import lock
 from .chrome import go, interviewee_text, screening_view
-from .state import checklist_state
 
 
 def build(app, params) -> ft.View:
     sid = params["sid"]
     route = f"/screening/s/{sid}/private"
-    locked = lock.guard(app, route)
+    locked, state, s, iset = lock.open_screening(app, sid, route)
     if locked:
         return locked
-    state = checklist_state(app)
-    s = state.open(sid)
-    iset = state.indicator_set()
     person, _fb = iset.text(s.interviewee_lang)
     lang = person.lang
     scale = app.text_scale

@@ -11,7 +11,6 @@ from ...core.checklist.store import IN_PROGRESS
 from .. import theme, widgets
 from . import lock
 from .chrome import go, interviewee_text, screening_view, side_by_side, small, status_colour, status_words
-from .state import checklist_state
 
 
 def answer_labels(app) -> dict[str, str]:
@@ -37,13 +36,10 @@ def element_summary(app, result) -> str:
 def build(app, params) -> ft.View:
     sid = params["sid"]
     route = f"/screening/s/{sid}/step/{params['n']}"
-    locked = lock.guard(app, route)
+    locked, state, s, iset = lock.open_screening(app, sid, route)
     if locked:
         return locked
     _ = app._
-    state = checklist_state(app)
-    s = state.open(sid)
-    iset = state.indicator_set()
     profile = iset.profiles[s.profile_id]
     elements = list(profile.members)
     try:

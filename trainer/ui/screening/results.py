@@ -12,7 +12,6 @@ from .. import theme, widgets
 from . import lock
 from .chrome import go, screening_view, small, status_colour, status_words
 from .contacts import contacts_section
-from .state import checklist_state
 from .summary import summary_section
 
 LEVEL_COLOURS = {
@@ -30,13 +29,10 @@ def combination_words(app, label: str | None) -> str:
 def build(app, params) -> ft.View:
     sid = params["sid"]
     route = f"/screening/s/{sid}/results"
-    locked = lock.guard(app, route)
+    locked, state, s, iset = lock.open_screening(app, sid, route)
     if locked:
         return locked
     _ = app._
-    state = checklist_state(app)
-    s = state.open(sid)
-    iset = state.indicator_set()
     officer, _fb = iset.text(app.ui_language)
     outcome = state.outcome()
     words = outcome_wording(iset, outcome, app.ui_language)
