@@ -51,11 +51,9 @@ def _register_extra_checks() -> None:
         return
     from .glossary import check_glossaries
 
+    from ..checklist import check_indicators, check_referrals
+
     EXTRA_CHECKS.append(check_glossaries)
-    try:
-        from ..checklist import check_indicators, check_referrals
-    except ImportError:  # the checklist feature is optional for the reader
-        return
     # A curricula folder may hold modules only; indicator sets and referral directories are
     # checked when their folders exist (the app itself needs them for the checklist).
     EXTRA_CHECKS.append(lambda root: check_indicators(root) if (root / "indicators").is_dir() else [])
@@ -291,15 +289,6 @@ def required_languages(root: Path, errors: list[DataError]) -> list[str]:
     return langs
 
 
-def _quiz_hooks():
-    """The quiz parser lives with the quiz feature; import lazily so the loader works without it."""
-    try:
-        from ..quiz.loader import compare_quiz_translation, parse_quiz_file
-    except ImportError:  # pragma: no cover - during bootstrap only
-        return None, None
-    return parse_quiz_file, compare_quiz_translation
-
-
 def check_curricula(root: Path | str | None = None) -> tuple[Curriculum | None, list[DataError]]:
     """Load everything under `root`, collecting every problem. Returns (curriculum, errors)."""
     root = Path(root) if root is not None else default_curricula_dir()
@@ -311,7 +300,8 @@ def check_curricula(root: Path | str | None = None) -> tuple[Curriculum | None, 
     folders = sorted(p for p in modules_dir.iterdir() if p.is_dir()) if modules_dir.is_dir() else []
     if not folders:
         errors.append(DataError(rel(modules_dir), 1, "no modules found"))
-    parse_quiz, compare_quiz = _quiz_hooks()
+    # The quiz format lives with the quiz feature (imported here, not at start-up).
+    from ..quiz.loader import compare_quiz_translation, parse_quiz_file
 
     staged: list[tuple[Path, dict[str, Any], dict[str, ModuleText]]] = []
     seen_ids: dict[str, str] = {}
@@ -376,26 +366,25 @@ def check_curricula(root: Path | str | None = None) -> tuple[Curriculum | None, 
         for t in texts.values():
             check_links(folder, t, module_sections, errors)
         quizzes: dict[str, Any] = {}
-        if parse_quiz is not None:
-            src = meta["source_language"]
-            quiz_files = {QUIZ_FILE_RE.match(f.name).group(1): f for f in folder.iterdir() if QUIZ_FILE_RE.match(f.name)}
-            for lang, f in sorted(quiz_files.items()):
-                if lang not in texts and not (folder / f"{lang}.md").is_file():
-                    errors.append(DataError(rel(f), 1, f"quiz in '{lang}' but the module has no {lang}.md"))
-                    continue
-                quiz, qerrors = parse_quiz(f, lang, texts[src].section_ids)
-                errors.extend(qerrors)
-                if quiz is not None:
-                    quizzes[lang] = quiz
-            if quiz_files and src not in quiz_files:
-                errors.append(DataError(rel(folder / "module.toml"), 1, f"quiz translations exist but the source quiz quiz.{src}.toml is missing"))
-            if src in quizzes:
-                for lang in texts:
-                    if lang != src and lang not in quiz_files:
-                        errors.append(DataError(texts[lang].path, 1, f"missing translation: quiz.{lang}.toml"))
-                for lang, q in quizzes.items():
-                    if lang != src:
-                        errors.extend(compare_quiz(quizzes[src], q))
+        src = meta["source_language"]
+        quiz_files = {QUIZ_FILE_RE.match(f.name).group(1): f for f in folder.iterdir() if QUIZ_FILE_RE.match(f.name)}
+        for lang, f in sorted(quiz_files.items()):
+            if lang not in texts and not (folder / f"{lang}.md").is_file():
+                errors.append(DataError(rel(f), 1, f"quiz in '{lang}' but the module has no {lang}.md"))
+                continue
+            quiz, qerrors = parse_quiz_file(f, lang, texts[src].section_ids)
+            errors.extend(qerrors)
+            if quiz is not None:
+                quizzes[lang] = quiz
+        if quiz_files and src not in quiz_files:
+            errors.append(DataError(rel(folder / "module.toml"), 1, f"quiz translations exist but the source quiz quiz.{src}.toml is missing"))
+        if src in quizzes:
+            for lang in texts:
+                if lang != src and lang not in quiz_files:
+                    errors.append(DataError(texts[lang].path, 1, f"missing translation: quiz.{lang}.toml"))
+            for lang, q in quizzes.items():
+                if lang != src:
+                    errors.extend(compare_quiz_translation(quizzes[src], q))
         modules.append(
             Module(
                 id=meta["id"],

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import flet as ft
 
-from ...core.reading import all_reading
-from ...core.progress import overall_progress
 from ...core.i18n import N_
+from ...core.progress import ModuleProgress, ModuleState, overall_progress
 from .. import theme, widgets
+
+STATE_LABELS = {  # marked for extraction, translated when shown
+    ModuleState.NOT_STARTED: N_("Not started"),
+    ModuleState.IN_PROGRESS: N_("In progress"),
+    ModuleState.PASSED: N_("Passed"),
+}
 
 AUDIENCE_LABELS = {
     "all": N_("Everyone"),
@@ -21,32 +26,11 @@ EXTRA_SECTIONS: list = []
 # Actions in the top bar, always one tap away (e.g. the checklist during an interview):
 # each is (app) -> ft.Control | None.
 APPBAR_ACTIONS: list = []
-# And module-state providers: (app, module, reading) -> (label, fraction) | None; the first
-# non-None answer wins, falling back to reading progress alone.
-MODULE_STATE: list = []
-
-
-def reading_state(app, module, reading) -> tuple[str, float]:
-    text, _ = module.text(app.content_language)
-    total = len(text.sections) or 1
-    read = len(reading.sections_read & set(text.section_ids)) if reading else 0
-    if read == 0:
-        return app._("Not started"), 0.0
-    if read >= total:
-        return app._("All sections read"), 1.0
-    return app._("In progress"), read / total
-
-
-def module_card(app, module, reading) -> ft.Control:
+def module_card(app, module, progress: ModuleProgress) -> ft.Control:
     _ = app._
     scale = app.text_scale
     text, fell_back = module.text(app.content_language)
-    state = None
-    for provider in MODULE_STATE:
-        state = provider(app, module, reading)
-        if state is not None:
-            break
-    label, fraction = state or reading_state(app, module, reading)
+    label, fraction = _(STATE_LABELS[progress.state]), progress.fraction
     minutes = app.ngettext("%(n)d minute", "%(n)d minutes", module.estimated_minutes) % {"n": module.estimated_minutes}
     details = [minutes, label]
     if fell_back:
@@ -74,7 +58,8 @@ def module_card(app, module, reading) -> ft.Control:
 def build(app, params) -> ft.View:
     _ = app._
     audience = app.settings.get("audience") or "all"
-    progress = all_reading(app.db)
+    # One read of reading progress, attempts and completions for the whole screen.
+    progress = overall_progress(app.db, app.curriculum.modules)
     modules = [m for m in app.curriculum.modules if m.matches_audience(audience)]
 
     def pick_audience(value: str):
@@ -101,10 +86,9 @@ def build(app, params) -> ft.View:
         spacing=8,
         run_spacing=4,
     )
-    read_all = overall_progress(app.db, app.curriculum.modules).completed  # every section read and quiz passed
-    total = len(app.curriculum.modules)
-    overall = ft.Text(
-        app.ngettext("%(done)d of %(n)d module finished", "%(done)d of %(n)d modules finished", total) % {"done": read_all, "n": total},
+    total = progress.total
+    overall = ft.Text(  # finished = every section read and the quiz passed
+        app.ngettext("%(done)d of %(n)d module finished", "%(done)d of %(n)d modules finished", total) % {"done": progress.completed, "n": total},
         key="overall-progress",
         size=theme.size(14, app.text_scale),
     )
@@ -114,7 +98,7 @@ def build(app, params) -> ft.View:
         filter_row,
     ]
     if modules:
-        controls += [module_card(app, m, progress.get(m.id)) for m in modules]
+        controls += [module_card(app, m, progress.module(m.id)) for m in modules]
     else:
         controls.append(ft.Text(_("No modules for this audience yet.")))
     for extra in EXTRA_SECTIONS:

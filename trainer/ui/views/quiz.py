@@ -22,7 +22,6 @@ from ...core.certificates import (
     module_certificate,
     module_certificate_html,
 )
-from ...core.i18n import N_
 from ...core.progress import ModuleState, get_learner, module_progress, overall_progress, update_learner
 from ...core.quiz.attempts import list_attempts, record_attempt
 from ...core.quiz.scoring import score_attempt, sections_to_revisit
@@ -488,19 +487,6 @@ def build_curriculum_certificate(app, params) -> ft.View:
 
 # -- hooks into home and the reader ----------------------------------------------------------------
 
-STATE_LABELS = {  # marked for extraction, translated when shown
-    ModuleState.NOT_STARTED: N_("Not started"),
-    ModuleState.IN_PROGRESS: N_("In progress"),
-    ModuleState.PASSED: N_("Passed"),
-}
-
-
-def module_state(app, module, reading):
-    """Home: per-module state from reading AND the quiz (complete = all read + quiz passed)."""
-    p = module_progress(app.db, module)
-    return app._(STATE_LABELS[p.state]), p.fraction
-
-
 def certificates_section(app):
     """Home: a way to the certificates once at least one module is complete."""
     _ = app._
@@ -526,7 +512,7 @@ def take_quiz_action(app, module):
     return widgets.primary(app._("Take the quiz"), lambda e: app.go(f"/quiz/{module.id}"), icon=ft.Icons.QUIZ_OUTLINED, key="take-quiz")
 
 
-for _hooks, _fn in ((home.MODULE_STATE, module_state), (home.EXTRA_SECTIONS, certificates_section),
+for _hooks, _fn in ((home.EXTRA_SECTIONS, certificates_section),
                     (reader.END_ACTIONS, take_quiz_action)):
     if _fn not in _hooks:
         _hooks.append(_fn)
