@@ -40,9 +40,13 @@ def _cmd_print(args: argparse.Namespace) -> int:
     curriculum = load_curricula(args.curricula)
     module = curriculum.module(args.module)
     if module is None:
-        print(f"no module '{args.module}'; known: {', '.join(m.id for m in curriculum.modules)}", file=sys.stderr)
+        print(f"trainer: no module '{args.module}'; known: {', '.join(m.id for m in curriculum.modules)}", file=sys.stderr)
         return 2
-    html = render_module_html(module, args.lang)
+    if args.lang not in module.languages:
+        print(f"trainer: module '{module.id}' is not written in '{args.lang}'; available: "
+              f"{', '.join(module.languages)}", file=sys.stderr)
+        return 2
+    html = render_module_html(module, args.lang, print_labels(args.lang, module.estimated_minutes))
     if args.output in (None, "-"):
         sys.stdout.write(html)
     else:
@@ -51,13 +55,62 @@ def _cmd_print(args: argparse.Namespace) -> int:
     return 0
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Shows each option's default after its help, unless the help already says it or there is
+    none worth saying (None, False)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if (
+            "default" in text
+            or default in (None, False, argparse.SUPPRESS)
+            or isinstance(action, (argparse._HelpAction, argparse._VersionAction))
+            or (not action.option_strings and action.nargs not in (argparse.OPTIONAL, argparse.ZERO_OR_MORE))
+        ):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+class Parser(argparse.ArgumentParser):
+    """Every `trainer` parser and sub-parser (add_subparsers uses the parent's class)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
+APP_EPILOG = """With no command, `trainer` runs `trainer app`: options such as --port go straight after
+`trainer`, e.g. `trainer --port 9000`. Run `trainer COMMAND --help` for a command's options."""
+
+
+def print_labels(lang: str, minutes: int) -> dict[str, str]:
+    """The printable page's own words in `lang` (the reader's catalogue strings)."""
+    from .core.i18n import Translator
+
+    t = Translator(lang)
+    return {
+        "contents": t.gettext("Contents"),
+        "fallback": t.gettext("This module is not yet available in your language. It is shown in its original language."),
+        "unreviewed": t.gettext("This translation has not yet been checked by a fluent reviewer."),
+        "duration": t.ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes},
+    }
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The full parser; with `command`, feature sub-commands are only imported when needed,
     so `trainer app` starts serving without loading the server or the checklist."""
-    parser = argparse.ArgumentParser(prog="trainer", description="Waymark: offline training and indicator checklist.")
-    sub = parser.add_subparsers(dest="command")
+    parser = Parser(
+        prog="trainer",
+        description="Waymark: offline training and indicator checklist for frontline workers.",
+        epilog=APP_EPILOG,
+    )
+    # Shown in `trainer --help` (the default command's options); main() hands them to `app`.
+    _app_options(parser.add_argument_group("app options (the default command)"))
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
 
-    app = sub.add_parser("app", help="serve the app on this computer (default command)")
+    app = sub.add_parser("app", help="serve the app on this computer (the default command)",
+                         description="Serve the app on this computer, with the bundled curricula and a local SQLite file.")
     _app_options(app)
     app.set_defaults(func=_cmd_app)
 
@@ -68,10 +121,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     check.add_argument("--report", action="store_true", help="print the translation report even when there are errors")
     check.set_defaults(func=_cmd_check)
     pr = cur_sub.add_parser("print", help="write a module as printable HTML")
-    pr.add_argument("module")
-    pr.add_argument("--lang", default="en")
-    pr.add_argument("--curricula", default=None)
-    pr.add_argument("-o", "--output", default=None)
+    pr.add_argument("module", help="the module's id, e.g. understanding-trafficking")
+    pr.add_argument("--lang", default="en", help="the language to print (one the module is written in)")
+    pr.add_argument("--curricula", default=None, help="curricula folder (default: the bundled one)")
+    pr.add_argument("-o", "--output", default=None, help="file to write (default: standard output)")
     pr.set_defaults(func=_cmd_print)
 
     for add in _feature_cli(command):
@@ -79,11 +132,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _app_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8550)
-    p.add_argument("--data-dir", default=None, help="where the device database lives")
-    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+def _app_options(p) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1: this computer only)")
+    p.add_argument("--port", type=int, default=8550, help="TCP port to serve on")
+    p.add_argument("--data-dir", default=None,
+                   help="folder for the device database (default: $WAYMARK_DATA_DIR, else the per-user data folder, "
+                        "e.g. ~/.local/share/waymark)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser (one opens only when there is a display)")
 
 
 SERVER_COMMANDS = {"serve", "admin"}

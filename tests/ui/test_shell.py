@@ -123,3 +123,18 @@ def test_tap_targets_and_labels(data_dir):
         assert icon_buttons and all(b.tooltip for b in icon_buttons)  # screen-reader label
 
     run(scenario())
+
+
+def test_unusable_database_shows_a_readable_page_naming_the_folder(tmp_path):
+    # The folder is writable but the database path is taken by a folder: SQLite cannot open it.
+    (tmp_path / "waymark.db").mkdir()
+
+    async def scenario():
+        h = await boot(tmp_path)
+        assert not h.conn.crashed
+        texts = " ".join(h.texts())
+        assert "cannot open its data folder" in texts
+        assert str(tmp_path) in texts
+        assert "--data-dir" in texts
+
+    run(scenario())

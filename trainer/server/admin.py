@@ -186,12 +186,12 @@ def add_serve_cli(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser("serve", help="run the trainer server (xAPI statements, enrolment)")
     _db_option(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for the whole LAN)")
-    p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--public-url", default=None, help="the address devices use, e.g. http://192.168.1.10:8765")
+    p.add_argument("--port", type=int, default=8765, help="TCP port to listen on")
+    p.add_argument("--public-url", default=None, help="the address devices use, e.g. http://192.168.1.10:8765 (default: http://HOST:PORT)")
     p.add_argument("--max-batch", type=int, default=1000, help="statements per request")
     p.add_argument("--max-body-bytes", type=int, default=2 * 1024 * 1024, help="request body limit")
     p.add_argument("--workers", type=int, default=1, help="server processes (SQLite still writes one at a time)")
-    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"], help="how much the server logs")
     p.set_defaults(func=serve_main)
     return p
 
@@ -203,7 +203,7 @@ def add_cli(subparsers) -> argparse.ArgumentParser:
 
     p = sub.add_parser("create-cohort", help="create a cohort of learners")
     _db_option(p)
-    p.add_argument("name")
+    p.add_argument("name", help="the cohort's name, e.g. \"Labour inspectors, spring\"")
     p.set_defaults(func=cmd_create_cohort)
 
     p = sub.add_parser("list-cohorts", help="list cohorts")
@@ -214,14 +214,14 @@ def add_cli(subparsers) -> argparse.ArgumentParser:
     _db_option(p)
     p.add_argument("--cohort", type=int, required=True, help="cohort id")
     p.add_argument("--days", type=float, default=14, help="valid for this many days (0: no expiry)")
-    p.add_argument("--uses", type=int, default=None, help="how many devices may enrol with it")
-    p.add_argument("--note", default=None)
+    p.add_argument("--uses", type=int, default=None, help="how many devices may enrol with it (default: no limit)")
+    p.add_argument("--note", default=None, help="a note for trainers (shown in list-codes)")
     p.add_argument("--server-url", default=None, help="also print an enrolment link for this server address")
     p.set_defaults(func=cmd_create_code)
 
     p = sub.add_parser("list-codes", help="list enrolment codes (not their secrets)")
     _db_option(p)
-    p.add_argument("--cohort", type=int, default=None)
+    p.add_argument("--cohort", type=int, default=None, help="only this cohort's codes (default: all)")
     p.set_defaults(func=cmd_list_codes)
 
     p = sub.add_parser("revoke-code", help="withdraw an enrolment code")
@@ -231,8 +231,8 @@ def add_cli(subparsers) -> argparse.ArgumentParser:
 
     p = sub.add_parser("list-devices", help="list enrolled devices with their last sync")
     _db_option(p)
-    p.add_argument("--cohort", type=int, default=None)
-    p.add_argument("--silent-days", type=float, default=None, help="only devices not synced for this many days")
+    p.add_argument("--cohort", type=int, default=None, help="only this cohort's devices (default: all)")
+    p.add_argument("--silent-days", type=float, default=None, help="only devices not synced for this many days (default: all devices)")
     p.set_defaults(func=cmd_list_devices)
 
     p = sub.add_parser("revoke-device", help="stop a device from sending (lost or stolen)")

@@ -7,6 +7,7 @@ the core through `app` and never touch SQLite or the curricula files themselves.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -168,19 +169,16 @@ def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = No
 
     async def main(page: ft.Page) -> None:
         base = Path(data_dir) if data_dir else default_data_dir()
-        db = open_db(base / "waymark.db")
+        try:
+            db = open_db(base / "waymark.db")
+        except (OSError, sqlite3.Error) as exc:
+            log.error("cannot open the device database in %s: %s", base, exc)
+            await show_start_error(page, base, exc)
+            return
         app = WaymarkApp(page, db, cached_curriculum(curricula_dir, str(base / "cache")))
         page.data = app
         if not app.settings.get("ui_language"):
-            locales: list[str] = []
-            try:
-                info = await page.get_device_info()
-                if info is not None:
-                    locales = list(getattr(info, "languages", None) or [])
-                    locales += [str(getattr(loc, "language_code", loc)) for loc in (getattr(info, "locales", None) or [])]
-            except Exception:  # device info is a nicety; English is a safe default
-                log.debug("device info unavailable", exc_info=True)
-            app.first_start_languages([l for l in locales if l])
+            app.first_start_languages(await device_locales(page))
         app.apply_page_settings()
         page.on_route_change = app.on_route_change
         page.on_view_pop = app.on_view_pop
@@ -191,6 +189,46 @@ def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = No
         start_background(app)
 
     return main
+
+
+async def device_locales(page: ft.Page) -> list[str]:
+    """The device's or browser's preferred languages, most preferred first ([] if unknown)."""
+    locales: list[str] = []
+    try:
+        info = await page.get_device_info()
+        if info is not None:
+            locales = list(getattr(info, "languages", None) or [])
+            locales += [str(getattr(loc, "language_code", loc)) for loc in (getattr(info, "locales", None) or [])]
+    except Exception:  # device info is a nicety; English is a safe default
+        log.debug("device info unavailable", exc_info=True)
+    return [loc for loc in locales if loc]
+
+
+async def show_start_error(page: ft.Page, folder: Path, exc: Exception) -> None:
+    """A readable page instead of Flet's "Error running app": what failed, where, what to do."""
+    t = Translator(negotiate(await device_locales(page)))
+    page.title = "Waymark"
+    page.rtl = t.rtl
+    page.views.clear()
+    page.views.append(
+        ft.View(
+            route="/",
+            padding=24,
+            controls=[
+                ft.Icon(ft.Icons.ERROR_OUTLINE, size=48, color=ft.Colors.ERROR, semantics_label=t.gettext("Error")),
+                ft.Text(t.gettext("Waymark cannot open its data folder"), size=22, weight=ft.FontWeight.BOLD),
+                ft.Text(t.gettext("Folder: %(path)s") % {"path": f"\u2066{folder}\u2069"}, selectable=True),
+                ft.Text(t.gettext("Reason: %(reason)s") % {"reason": getattr(exc, "strerror", None) or str(exc)}, selectable=True),
+                ft.Text(
+                    t.gettext(
+                        "Nothing was lost. Stop Waymark, then start it again with a folder you can write to, "
+                        "for example: trainer --data-dir ~/waymark-data"
+                    )
+                ),
+            ],
+        )
+    )
+    page.update()
 
 
 def warm_up(curricula_dir: str | None = None, data_dir: str | Path | None = None) -> None:

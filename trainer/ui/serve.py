@@ -7,8 +7,11 @@ policy makes the browser refuse them before any request leaves the machine.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import socket
+import sys
 import threading
 import webbrowser
 from pathlib import Path
@@ -108,17 +111,67 @@ def asgi_app(data_dir: str | None = None, curricula_dir: str | None = None):
     return SecurityHeaders(app)
 
 
+class StartError(Exception):
+    """A reason `trainer app` cannot start, in one line a person can act on."""
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or StartError naming the port and what to do."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise StartError(f"cannot serve on host '{host}': {exc.strerror}. Use --host with an address of this computer, e.g. 127.0.0.1.") from None
+    family, _, _, _, address = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    if os.name != "nt":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise StartError(
+                f"port {port} on {host} is already in use (another program, or Waymark already running). "
+                f"Stop it, or choose another port with --port, e.g. --port {port + 1}."
+            ) from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise StartError(f"not allowed to use port {port} on {host}. Choose a port above 1024 with --port, e.g. --port 8550.") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise StartError(f"{host} is not an address of this computer. Use --host 127.0.0.1 (this computer only) or 0.0.0.0 (the whole network).") from None
+        raise StartError(f"cannot serve on {host}:{port}: {exc.strerror or exc}.") from None
+    return sock
+
+
 def serve_app(host: str = "127.0.0.1", port: int = 8550, data_dir: str | None = None, open_browser: bool = True, curricula_dir: str | None = None) -> int:
-    """Serve Waymark on host:port; open a browser when this computer has a display."""
+    """Serve Waymark on host:port; open a browser when this computer has a display.
+
+    The data folder and the port are checked before anything is printed, so "running at" is
+    only said once the server is really listening on that port.
+    """
     import uvicorn
 
-    url = f"http://{host}:{port}/"
+    from ..core.datadir import data_dir_problem, default_data_dir
+
+    folder = Path(data_dir) if data_dir else default_data_dir()
+    problem = data_dir_problem(folder)
+    if problem:
+        print(f"trainer: {problem}. Choose a folder you can write to with --data-dir.", file=sys.stderr)
+        return 2
+    try:
+        sock = bind(host, port)
+    except StartError as exc:
+        print(f"trainer: {exc}", file=sys.stderr)
+        return 2
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     app = asgi_app(data_dir=data_dir, curricula_dir=curricula_dir)
-    print(f"Waymark is running at {url}  (press Ctrl+C to stop)", flush=True)
+    config = uvicorn.Config(app, log_level=os.getenv("WAYMARK_LOG_LEVEL", "warning"), ws="websockets-sansio" if _has_sansio() else "auto")
+    server = uvicorn.Server(config)
+    print(f"Waymark is running at {url}  (data folder: {folder}; press Ctrl+C to stop)", flush=True)
     threading.Timer(0.2, _warm_up, kwargs={"curricula_dir": curricula_dir, "data_dir": data_dir}).start()
     if open_browser and has_display() and (shutil.which("xdg-open") or os.name == "nt" or os.uname().sysname == "Darwin"):
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
-    uvicorn.run(app, host=host, port=port, log_level=os.getenv("WAYMARK_LOG_LEVEL", "warning"), ws="websockets-sansio" if _has_sansio() else "auto")
+    server.run(sockets=[sock])
     return 0
 
 

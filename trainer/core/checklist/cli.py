@@ -39,6 +39,6 @@ def add_cli(subparsers) -> None:
     ref = subparsers.add_parser("referrals", help="manage referral directories on this device")
     ref_sub = ref.add_subparsers(dest="referrals_command", required=True)
     imp = ref_sub.add_parser("import", help="validate a referral directory file and copy it to this device")
-    imp.add_argument("file")
-    imp.add_argument("--data-dir", default=None, help="the device data folder (default: the app's)")
+    imp.add_argument("file", help="the directory file (TOML, see curricula/FORMAT.md)")
+    imp.add_argument("--data-dir", default=None, help="the device data folder (default: the app's per-user data folder)")
     imp.set_defaults(func=_cmd_import)

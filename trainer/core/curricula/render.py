@@ -42,11 +42,12 @@ def render_module_html(module: Module, lang: str, labels: dict[str, str] | None 
         notices.append(text.content_warning)
     notice_html = "".join(f'<p class="notice">{html.escape(n)}</p>' for n in notices)
     direction = "rtl" if is_rtl(text.lang) else "ltr"
+    duration = labels.get("duration") or f"{module.estimated_minutes} {labels['minutes']}"
     return (
         f'<!doctype html>\n<html lang="{text.lang}" dir="{direction}"><head><meta charset="utf-8">'
         f"<title>{html.escape(text.title)}</title><style>{CSS}</style></head><body>"
         f"<h1>{html.escape(text.title)}</h1>"
-        f'<p class="meta">{html.escape(text.summary)} · {module.estimated_minutes} {html.escape(labels["minutes"])}</p>'
+        f'<p class="meta">{html.escape(text.summary)} · {html.escape(duration)}</p>'
         f"{notice_html}"
         f'<nav class="toc"><h2>{html.escape(labels["contents"])}</h2>{md.toc}</nav>'
         f"{content}</body></html>\n"

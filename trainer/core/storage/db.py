@@ -14,6 +14,8 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from ..datadir import default_data_dir  # noqa: F401  (re-exported by trainer.core.storage)
+
 MIGRATION_SETS: list[Migrations] = []
 
 
@@ -22,24 +24,6 @@ def register_migrations(migrations: Migrations) -> Migrations:
     if all(m.name != migrations.name for m in MIGRATION_SETS):
         MIGRATION_SETS.append(migrations)
     return migrations
-
-
-def default_data_dir() -> Path:
-    """Where the device database lives.
-
-    On a packaged phone app Flet sets FLET_APP_STORAGE_DATA; elsewhere a per-user data dir.
-    """
-    if os.getenv("WAYMARK_DATA_DIR"):
-        return Path(os.environ["WAYMARK_DATA_DIR"])
-    if os.getenv("FLET_APP_STORAGE_DATA"):
-        return Path(os.environ["FLET_APP_STORAGE_DATA"])
-    if sys.platform == "win32":
-        base = Path(os.getenv("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.getenv("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "waymark"
 
 
 def _load_feature_migrations() -> None:
