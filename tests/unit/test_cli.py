@@ -125,3 +125,37 @@ def test_gitignore_covers_the_virtualenv_and_test_artifacts():
     ignored = (ROOT / ".gitignore").read_text().split()
     for entry in (".venv/", "tests/browser/artifacts/", "tests/bench/out/"):
         assert entry in ignored
+
+
+def test_app_says_running_only_when_listening_and_titles_its_page(tmp_path):
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "trainer", "--no-browser", "--port", str(port), "--data-dir", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stdout.readline()
+        assert f"running at http://127.0.0.1:{port}/" in line and str(tmp_path) in line
+        # Said only once listening: the port accepts a connection straight away.
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                    page = r.read().decode()
+                    length = int(r.headers["content-length"])
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert "<title>Waymark</title>" in page and "<title>Flet</title>" not in page
+        assert length == len(page.encode())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

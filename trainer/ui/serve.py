@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import socket
 import sys
@@ -74,13 +75,37 @@ class SecurityHeaders:
         if scope.get("method") in ("GET", "HEAD") and await self._font(scope.get("path", ""), send):
             return
 
+        html_start: dict | None = None
+        html_body: list[bytes] = []
+
         async def send_with_headers(message):
+            nonlocal html_start
             if message["type"] == "http.response.start":
                 headers = [h for h in message.get("headers", []) if h[0].lower() not in {k for k, _ in SECURITY_HEADERS}]
                 message = {**message, "headers": headers + SECURITY_HEADERS}
+                if any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                    html_start = message  # held back until the page's title is set
+                    return
+            elif message["type"] == "http.response.body" and html_start is not None:
+                html_body.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = set_title(b"".join(html_body))
+                headers = [(k, v) for k, v in html_start["headers"] if k.lower() != b"content-length"]
+                await send({**html_start, "headers": headers + [(b"content-length", str(len(body)).encode())]})
+                message = {"type": "http.response.body", "body": body}
             await send(message)
 
         return await self.app(scope, receive, send_with_headers)
+
+
+TITLE = "Waymark"
+
+
+def set_title(page: bytes) -> bytes:
+    """The app's name as the page title from the first byte (the web client's says "Flet")."""
+    page = re.sub(rb'(<meta name="apple-mobile-web-app-title" content=")[^"]*"', rb'\g<1>' + TITLE.encode() + b'"', page, count=1)
+    return re.sub(rb"<title>[^<]*</title>", f"<title>{TITLE}</title>".encode(), page, count=1)
 
 
 def has_display() -> bool:
