@@ -192,3 +192,28 @@ def test_load_raises_with_every_problem(tmp_path):
     with pytest.raises(DataErrors) as exc:
         load_indicator_sets(tmp_path)
     assert len(exc.value.errors) == 2
+
+
+def test_every_indicator_has_one_question_kind_per_question_in_every_language(sets):
+    for iset in sets.values():
+        for iid, ind in iset.indicators.items():
+            for lang, text in iset.texts.items():
+                assert len(text.indicators[iid].questions) == len(ind.question_kinds), (iset.id, iid, lang)
+    # an open question is never offered Yes/No buttons; a yes/no question is
+    wages = sets["ilo-ec-delphi-2009"].indicators["dr-wages"]
+    assert wages.question_kinds == ("spoken", "spoken")
+    assert sets["ilo-ec-delphi-2009"].indicators["dr-education"].question_kinds == ("yes-no", "yes-no")
+
+
+def test_private_labels_fall_back_to_the_source_language_key_by_key(tmp_path):
+    from trainer.core.checklist.loader import PRIVATE_LABELS
+
+    iset = load_indicator_sets(VALID)["tiny"]
+    ar = iset.private_text("ar")
+    assert set(ar) == set(PRIVATE_LABELS)
+    assert ar["danger"] == "أنا في خطر الآن" and ar["quick_exit"] == "خروج"
+    assert ar["spoken"] == iset.private_text("en")["spoken"]  # not translated: English
+    for iset in load_indicator_sets(CURRICULA).values():
+        for lang in iset.texts:
+            assert set(iset.private_text(lang)) == set(PRIVATE_LABELS)
+        assert iset.texts["ar"].private["danger"] == "أنا في خطر الآن"

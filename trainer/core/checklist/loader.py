@@ -47,6 +47,9 @@ OUTCOME_LEVELS = ("refer", "look-further", "none-noted")
 CONDITION_WORDS = ("profile", "any-yes", "always")
 PLACEHOLDERS = {"purpose"}
 NAVIGATION_LABELS = ("start", "previous", "finish")
+QUESTION_KINDS = ("spoken", "yes-no")
+# Private-answer mode, read by the person screened (see docs: indicator-text contract).
+PRIVATE_LABELS = ("title", "danger", "danger_message", "quick_exit", "spoken", "next", "skip", "give_back")
 # An outcome describes indicators, never a person's status: these words may not appear in an
 # outcome's title or meaning, in any language the app ships.
 VERDICT_WORDS = {
@@ -160,7 +163,7 @@ def _parse_indicator(
 ) -> bool:
     """One [[indicators]] entry; True when it was built. References to entries that have
     their own error are skipped silently (`declared`), so one mistake gives one message."""
-    c.keys(raw, {"id", "element", "grades", "profiles", "observed_only", "source", "verification"}, *path)
+    c.keys(raw, {"id", "question_kinds", "element", "grades", "profiles", "observed_only", "source", "verification"}, *path)
     iid = c.ident(raw, "id", *path)
     element = c.text(raw, "element", *path)
     src = c.text(raw, "source", *path)
@@ -173,6 +176,13 @@ def _parse_indicator(
         c.err(f"duplicate indicator id '{iid}'", *path, "id")
         return False
     seen.add(iid)
+    kinds = raw.get("question_kinds")
+    if kinds is None:
+        c.err(f"missing required field 'question_kinds' (one of {', '.join(repr(k) for k in QUESTION_KINDS)} per question, [] for observed_only)", *path)
+        return False
+    if not isinstance(kinds, list) or not all(k in QUESTION_KINDS for k in kinds):
+        c.err(f"'question_kinds' must be a list of {' or '.join(repr(k) for k in QUESTION_KINDS)}, one per question", *path, "question_kinds")
+        return False
     if element is not None and element not in kind_of:
         if element not in declared["elements"]:
             c.err(f"element '{element}' is not defined under [[elements]]", *path, "element")
@@ -218,6 +228,7 @@ def _parse_indicator(
         id=iid,
         element=element,
         observed_only=observed_only,
+        question_kinds=tuple(kinds),
         grades=MappingProxyType(grades),
         profiles=in_profiles,
         source=src,
@@ -430,7 +441,7 @@ def _parse_text(c: Checker, lang: str, raw: Any, s: dict[str, Any]) -> SetText |
     if not is_language(lang):
         c.err(f"'{lang}' is not a language code (e.g. en, ar, fr)", *base)
         return None
-    c.keys(raw, {"translation", "reviewed_by", "title", "description", "consent", "handover", "handback", "answers", "navigation", "elements", "profiles", "indicators", "outcomes"}, *base)
+    c.keys(raw, {"translation", "reviewed_by", "title", "description", "consent", "handover", "handback", "answers", "navigation", "private", "elements", "profiles", "indicators", "outcomes"}, *base)
     n_errors = len(c.errors)
     translation = c.text(raw, "translation", *base)
     if translation is not None:
@@ -458,6 +469,17 @@ def _parse_text(c: Checker, lang: str, raw: Any, s: dict[str, Any]) -> SetText |
 
     answers = labels("answers", {a.value for a in Answer})
     navigation = labels("navigation", set(NAVIGATION_LABELS))
+    # [private]: every key in the source language; a translation may leave keys out (each
+    # falls back to the source language's text on its own).
+    private: dict[str, str] = {}
+    if "private" in raw or lang == s["source_language"]:
+        table = c.table(raw, "private", *base)
+        if table is not None:
+            c.keys(table, set(PRIVATE_LABELS), *base, "private")
+            for key in PRIVATE_LABELS:
+                value = c.text(table, key, *base, "private", required=lang == s["source_language"])
+                if value is not None:
+                    private[key] = value.strip()
 
     def section(name: str, ids: list[str]) -> dict:
         table = c.table(raw, name, *base) or {}
@@ -499,6 +521,9 @@ def _parse_text(c: Checker, lang: str, raw: Any, s: dict[str, Any]) -> SetText |
                 c.err(f"'{iid}' is observed_only: it must have no questions (questions = [])", *p, "questions")
             elif not ind.observed_only and not questions:
                 c.err(f"'{iid}' needs at least one question to put to the person (or observed_only = true)", *p, "questions")
+            elif lang == s["source_language"] and len(questions) != len(ind.question_kinds):
+                # (a translation's count is held to the source's by _compare_translation)
+                c.err(f"'{iid}' has {len(questions)} question(s) in {lang} but question_kinds (line {ind.line}) lists {len(ind.question_kinds)}; one kind per question, same order in every language", *p, "questions")
         if label and officer and observe and questions is not None:
             indicators[iid] = IndicatorText(label, officer, tuple(questions), observe)
     outcomes: dict[str, OutcomeText] = {}
@@ -531,6 +556,7 @@ def _parse_text(c: Checker, lang: str, raw: Any, s: dict[str, Any]) -> SetText |
         consent=tuple(consent),
         answers=MappingProxyType({k: v.strip() for k, v in answers.items()}),
         navigation=MappingProxyType({k: v.strip() for k, v in navigation.items()}),
+        private=MappingProxyType(private),
         handover=handover,
         handback=handback,
         elements=MappingProxyType(elements),

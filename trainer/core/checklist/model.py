@@ -104,6 +104,7 @@ class Indicator:
     id: str
     element: str
     observed_only: bool
+    question_kinds: tuple[str, ...]  # per question: "yes-no" (Yes/No/Not sure) | "spoken" (open)
     grades: Mapping[str, str]  # profile id -> S|M|W (graded elements only)
     profiles: tuple[str, ...]  # the profiles whose list holds this indicator
     source: str
@@ -169,6 +170,7 @@ class SetText:
     navigation: Mapping[str, str]  # start | previous | finish: private-answer mode, for the interviewee
     handover: str  # shown to the interviewee when the phone is handed over
     handback: str  # shown when they are done: please give the phone back
+    private: Mapping[str, str]  # private-answer mode labels (title, danger, spoken, ...); may be partial
     elements: Mapping[str, tuple[str, str]]  # element id -> (name, description)
     profiles: Mapping[str, tuple[str, str, str]]  # profile id -> (name, description, purpose)
     indicators: Mapping[str, IndicatorText]
@@ -211,6 +213,11 @@ class IndicatorSet:
             if key in self.texts:
                 return self.texts[key], False
         return self.texts[self.source_language], True
+
+    def private_text(self, lang: str) -> Mapping[str, str]:
+        """Private-answer mode labels in `lang`, each missing key in the source language."""
+        text, _fb = self.text(lang)
+        return {**self.texts[self.source_language].private, **text.private}
 
 
 # --- referral directories ---------------------------------------------------------------
