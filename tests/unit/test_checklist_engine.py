@@ -31,7 +31,7 @@ def graded_set(tmp_path_factory):
     """A set with one graded element (the Delphi combinations) and the tiny set's texts."""
     base = (ROOT / "tests/fixtures/valid_indicators/indicators/tiny.toml").read_text(encoding="utf-8")
     inds = "".join(
-        f'\n[[indicators]]\nid = "{i}"\nelement = "e-graded"\ngrades = {{ p1 = "{g}" }}\nsource = "t"\n' for i, g in GRADED.items()
+        f'\n[[indicators]]\nid = "{i}"\nquestion_kinds = ["yes-no"]\nelement = "e-graded"\ngrades = {{ p1 = "{g}" }}\nsource = "t"\nunverified = {{ from = "secondary", where = "t" }}\n' for i, g in GRADED.items()
     )
     texts = "".join(
         f'\n[text.{lang}.indicators.{i}]\nlabel = "x"\nofficer = "x"\nquestions = ["q?"]\nobserve = "x"\n'

@@ -88,7 +88,8 @@ def test_children_labour_has_no_weak_grade_and_drops_two_adult_indicators(sets):
 def test_unverified_material_says_so_in_the_data(sets):
     delphi = sets["ilo-ec-delphi-2009"]
     assert "UNVERIFIED" in delphi.verification
-    assert "unverified" in delphi.element_rules["delphi-2009"].verification
+    rule = delphi.element_rules["delphi-2009"].check
+    assert not rule.verified and rule.origin == "secondary" and "notes" in rule.where
     for pid in ("adults-sexual", "children-sexual"):
         assert delphi.profiles[pid].verification.startswith("UNVERIFIED PLACEHOLDER GRADES")
     for pid in ("adults-labour", "children-labour"):
@@ -125,7 +126,7 @@ def test_no_outcome_text_calls_anyone_a_victim(sets):
     for s in sets.values():
         for lang, t in s.texts.items():
             for o in t.outcomes.values():
-                assert not VERDICT_WORDS[lang].search(o.title + o.meaning)
+                assert not VERDICT_WORDS[lang].search(" ".join((o.title, o.meaning, *o.next_steps)))
 
 
 def test_models_are_immutable(sets):
@@ -192,3 +193,28 @@ def test_load_raises_with_every_problem(tmp_path):
     with pytest.raises(DataErrors) as exc:
         load_indicator_sets(tmp_path)
     assert len(exc.value.errors) == 2
+
+
+def test_every_indicator_has_one_question_kind_per_question_in_every_language(sets):
+    for iset in sets.values():
+        for iid, ind in iset.indicators.items():
+            for lang, text in iset.texts.items():
+                assert len(text.indicators[iid].questions) == len(ind.question_kinds), (iset.id, iid, lang)
+    # an open question is never offered Yes/No buttons; a yes/no question is
+    wages = sets["ilo-ec-delphi-2009"].indicators["dr-wages"]
+    assert wages.question_kinds == ("spoken", "spoken")
+    assert sets["ilo-ec-delphi-2009"].indicators["dr-education"].question_kinds == ("yes-no", "yes-no")
+
+
+def test_private_labels_fall_back_to_the_source_language_key_by_key(tmp_path):
+    from trainer.core.checklist.loader import PRIVATE_LABELS
+
+    iset = load_indicator_sets(VALID)["tiny"]
+    ar = iset.private_text("ar")
+    assert set(ar) == set(PRIVATE_LABELS)
+    assert ar["danger"] == "أنا في خطر الآن" and ar["quick_exit"] == "خروج"
+    assert ar["spoken"] == iset.private_text("en")["spoken"]  # not translated: English
+    for iset in load_indicator_sets(CURRICULA).values():
+        for lang in iset.texts:
+            assert set(iset.private_text(lang)) == set(PRIVATE_LABELS)
+        assert iset.texts["ar"].private["danger"] == "أنا في خطر الآن"

@@ -16,6 +16,11 @@ from typing import Iterable, Mapping
 
 from .model import AllOf, Answer, AnyOf, Combination, Condition, ElementRule, IndicatorSet, Ref, RuleExpr
 
+class PracticeOnly(ValueError):
+    """The profile may only be used for practice (its lists are incomplete or composed by the
+    project), and a real screening's result was asked for. Never caught to carry on."""
+
+
 PRESENT = "present"
 OPEN = "open"  # not present yet, but unanswered/uncertain indicators could still make it present
 NOT_PRESENT = "not-present"
@@ -52,6 +57,7 @@ class Outcome:
     answered: int
     total: int
     ignored: tuple[str, ...]  # answered ids that are not indicators of this profile
+    practice: bool = False  # a practice run: never the result of a real screening
 
     def element(self, element_id: str) -> ElementResult:
         return next(e for e in self.elements if e.element == element_id)
@@ -117,10 +123,16 @@ def _condition(cond: Condition, rule_met: bool, yes_count: int, present: set[str
     return _eval(cond.expr, present)[0]
 
 
-def evaluate(indicator_set: IndicatorSet, profile_id: str, answers: Mapping[str, Answer | str]) -> Outcome:
+def evaluate(indicator_set: IndicatorSet, profile_id: str, answers: Mapping[str, Answer | str], *, practice: bool = False) -> Outcome:
     """Evaluate one screening. Unknown profile ids raise KeyError; unknown answer values
-    raise ValueError; answers for indicators outside the profile are ignored and listed."""
+    raise ValueError; answers for indicators outside the profile are ignored and listed.
+
+    A practice-only profile (`Profile.practice`) gives a result only for a practice run
+    (`practice=True`); asking for a real screening's result raises PracticeOnly, so no screen
+    or summary can present it as one."""
     profile = indicator_set.profiles[profile_id]
+    if profile.practice and not practice:
+        raise PracticeOnly(f"profile '{profile_id}' of '{indicator_set.id}' is for practice only ({profile.practice}); it cannot give the result of a real screening")
     given = normalise_answers(answers)
     members = profile.members
     results: list[ElementResult] = []
@@ -190,6 +202,7 @@ def evaluate(indicator_set: IndicatorSet, profile_id: str, answers: Mapping[str,
         answered=answered,
         total=total,
         ignored=tuple(sorted(k for k in given if k not in known)),
+        practice=practice,
     )
 
 

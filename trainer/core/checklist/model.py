@@ -18,6 +18,35 @@ from ..tomllines import LineField
 GRADES = ("S", "M", "W")
 GRADE_NAMES = {"S": "strong", "M": "medium", "W": "weak"}
 TRANSLATION_STATES = ("source", "unreviewed", "reviewed")
+SCOPES = ("full", "interviewee")  # full: officer and interviewee text; interviewee: only what the person reads
+EXPLOITATION_KINDS = ("labour", "sexual")
+ORIGINS = ("secondary", "project")  # where an unverified item came from
+
+
+@dataclass(frozen=True)
+class Check:
+    """How sure one indicator, grade or rule is: checked against its primary source, or not.
+
+    verified:   `source` (the document) and `section` (the page or section checked).
+    unverified: `origin` is "secondary" (a cited secondary source reports it) or "project"
+                (composed by this project; no source lists it), and `where` says where it
+                came from. A profile resting on "project" items is for practice only.
+    """
+
+    verified: bool
+    source: str | None = None
+    section: str | None = None
+    origin: str | None = None
+    where: str | None = None
+
+    @property
+    def from_project(self) -> bool:
+        return not self.verified and self.origin == "project"
+
+    def describe(self) -> str:
+        if self.verified:
+            return f"verified against {self.source}, {self.section}"
+        return f"unverified ({self.origin}): {self.where}"
 
 
 class Answer(str, Enum):
@@ -76,7 +105,7 @@ class ElementRule:
     kind: str  # graded | any
     combinations: tuple[Combination, ...]
     source: str
-    verification: str | None
+    check: Check
 
 
 @dataclass(frozen=True)
@@ -96,6 +125,9 @@ class Element:
     id: str
     rule: str  # id of an ElementRule
     source: str
+    # True where the indicators describe the exploitation itself: a profile of a given kind of
+    # exploitation must list indicators of its own kind here (not only labour ones, say).
+    purpose_specific: bool
     line: int = LineField()
 
 
@@ -104,10 +136,13 @@ class Indicator:
     id: str
     element: str
     observed_only: bool
+    question_kinds: tuple[str, ...]  # per question: "yes-no" (Yes/No/Not sure) | "spoken" (open)
     grades: Mapping[str, str]  # profile id -> S|M|W (graded elements only)
     profiles: tuple[str, ...]  # the profiles whose list holds this indicator
     source: str
-    verification: str | None
+    check: Check  # the indicator itself: that the source lists it, and its wording
+    grade_checks: Mapping[str, Check]  # profile id -> how sure its membership and grade there are
+    exploitation: str | None  # labour | sexual: the form of exploitation it describes; None: any
     line: int = LineField()
 
 
@@ -120,6 +155,11 @@ class Profile:
     source: str
     # element id -> ((indicator id, grade or None), ...) in data order: the engine's index.
     members: Mapping[str, tuple[tuple[str, str | None], ...]]
+    rule_check: Check
+    exploitation: str | None  # labour | sexual (None: any form)
+    # Why this profile may only be used for practice (lists incomplete or composed by the
+    # project); None: usable for a real screening. The engine refuses a real result for it.
+    practice: str | None
     line: int = LineField()
 
     @property
@@ -169,11 +209,29 @@ class SetText:
     navigation: Mapping[str, str]  # start | previous | finish: private-answer mode, for the interviewee
     handover: str  # shown to the interviewee when the phone is handed over
     handback: str  # shown when they are done: please give the phone back
+    private: Mapping[str, str]  # private-answer mode labels (title, danger, spoken, ...), complete
     elements: Mapping[str, tuple[str, str]]  # element id -> (name, description)
     profiles: Mapping[str, tuple[str, str, str]]  # profile id -> (name, description, purpose)
     indicators: Mapping[str, IndicatorText]
     outcomes: Mapping[str, OutcomeText]
     rtl: bool = False
+    scope: str = "full"  # full | interviewee (see SCOPES)
+    # Keys this language does not translate, shown in the source language instead, e.g.
+    # "title", "answers.yes", "private.skip", "indicators.dr-wages.questions". Only keys of the
+    # language's scope are listed (an interviewee-scope language has no officer text at all).
+    fallbacks: frozenset[str] = frozenset()
+    file: str | None = None  # where the text is written (the set file, or its sidecar)
+
+    def fell_back(self, key: str) -> bool:
+        """Whether `key` (or any key under it) is shown in the source language."""
+        return key in self.fallbacks or any(f.startswith(key + ".") for f in self.fallbacks)
+
+    def questions_fell_back(self, indicator_id: str) -> bool:
+        return f"indicators.{indicator_id}.questions" in self.fallbacks
+
+    @property
+    def needs_review(self) -> bool:
+        return self.translation == "unreviewed"
 
 
 @dataclass(frozen=True)
@@ -199,18 +257,47 @@ class IndicatorSet:
 
     @property
     def languages(self) -> tuple[str, ...]:
+        """Every language with text: all can be the interviewee's language."""
         return tuple(sorted(self.texts))
+
+    @property
+    def interviewee_languages(self) -> tuple[str, ...]:
+        return self.languages
+
+    @property
+    def officer_languages(self) -> tuple[str, ...]:
+        """Languages with officer text (scope full); never an interviewee-scope language."""
+        return tuple(sorted(lang for lang, t in self.texts.items() if t.scope == "full"))
 
     def element(self, element_id: str) -> Element:
         return next(e for e in self.elements if e.id == element_id)
 
     def text(self, lang: str) -> tuple[SetText, bool]:
-        """The texts in `lang`, or in the source language. The flag says it fell back."""
+        """The texts in `lang` (any scope: for the interviewee side), or in the source
+        language. The flag says the whole language fell back; single keys a translation
+        leaves out are already filled from the source and listed in `SetText.fallbacks`."""
         base = lang.replace("-", "_").split("_")[0]
         for key in (lang, base):
             if key in self.texts:
                 return self.texts[key], False
         return self.texts[self.source_language], True
+
+    interviewee_text = text
+
+    def officer_text(self, lang: str) -> tuple[SetText, bool]:
+        """The officer's texts: like `text`, but an interviewee-scope language is never used
+        for the officer (the source language is, with the flag set)."""
+        base = lang.replace("-", "_").split("_")[0]
+        for key in (lang, base):
+            t = self.texts.get(key)
+            if t is not None and t.scope == "full":
+                return t, False
+        return self.texts[self.source_language], True
+
+    def private_text(self, lang: str) -> Mapping[str, str]:
+        """Private-answer mode labels in `lang`, each missing key in the source language."""
+        text, _fb = self.text(lang)
+        return {**self.texts[self.source_language].private, **text.private}
 
 
 # --- referral directories ---------------------------------------------------------------

@@ -82,6 +82,9 @@ class Screening:
     notes: str = field(repr=False, default="")
     consent: bool | None = field(repr=False, default=None)  # the person agreed to continue
     flags: tuple[str, ...] = field(repr=False, default=())  # e.g. "immediate-danger"
+    # A practice run (for training, or with a practice-only profile): its result is never a
+    # real screening's, and it gives no referral summary. Fixed when the screening is created.
+    practice: bool = field(repr=False, default=False)
 
     def with_answer(self, indicator_id: str, answer: Answer | str | None) -> "Screening":
         """A copy with one answer set (None clears it)."""
@@ -105,6 +108,7 @@ class Screening:
                 "notes": self.notes,
                 "consent": self.consent,
                 "flags": list(self.flags),
+                "practice": self.practice,
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -165,6 +169,7 @@ class ScreeningStore:
         profile_id: str,
         officer_lang: str,
         interviewee_lang: str,
+        practice: bool = False,
     ) -> Screening:
         now = _iso(self.clock())
         for _ in range(10):
@@ -179,6 +184,7 @@ class ScreeningStore:
                 profile_id=profile_id,
                 officer_lang=officer_lang,
                 interviewee_lang=interviewee_lang,
+                practice=bool(practice),
             )
             try:
                 with self.db.atomic():
@@ -197,6 +203,10 @@ class ScreeningStore:
             raise ScreeningError(f"notes are limited to {NOTES_MAX} characters")
         if screening.status != IN_PROGRESS:
             raise ScreeningError("a closed screening cannot be changed")
+        stored = self.open(key, screening.id)
+        if stored.practice != screening.practice:
+            # a practice run can never become a real screening (nor the reverse)
+            raise ScreeningError("whether a screening is a practice run is fixed when it is created")
         saved = replace(screening, updated_at=_iso(self.clock()))
         blob = key.encrypt(saved._payload(), _aad(saved.id, saved.case_ref))
         with self.db.atomic():
@@ -237,6 +247,7 @@ class ScreeningStore:
             notes=data["notes"],
             consent=data["consent"],
             flags=tuple(data["flags"]),
+            practice=bool(data.get("practice", False)),  # records written before practice runs existed: real
         )
 
     def pause(self, key: SessionKey, screening: Screening) -> ScreeningSummary:

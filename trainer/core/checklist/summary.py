@@ -25,7 +25,7 @@ from typing import Iterable
 from babel import Locale, UnknownLocaleError
 
 from ..i18n import Translator, is_rtl, normalise
-from .engine import evaluate
+from .engine import PracticeOnly, evaluate
 from .explain import combination_words, contact_kinds, grade_word, kind_label, status_words
 from .model import Country, IndicatorSet, ReferralDirectory, SetText
 from .store import Screening
@@ -198,9 +198,11 @@ def referral_summary_html(
     """
     _ = tr.gettext
     lang = tr.lang
+    if screening.practice:
+        raise PracticeOnly("a practice screening has no referral summary: its result is not a real screening's")
     outcome = evaluate(indicator_set, screening.profile_id, screening.answers)
     words = outcome_wording(indicator_set, outcome, lang)
-    text, _fell_back = indicator_set.text(lang)
+    text, _fell_back = indicator_set.officer_text(lang)
     attrs = _lang_attrs(text.lang, lang)
     profile = indicator_set.profiles[screening.profile_id]
     title = _("Referral summary")

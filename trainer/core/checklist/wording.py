@@ -8,10 +8,48 @@ person a victim. `level` is the key screens style by (colour, icon), never a ver
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from .engine import Outcome
 from .model import IndicatorSet
+
+# An outcome describes indicators, never a person's status. None of these words may appear in
+# any field of an outcome (title, meaning, every next step), in any language an outcome can be
+# written in. Each pattern catches the word's inflected forms. A language with outcome texts
+# but no pattern here is refused by the loader, so a new language cannot slip through.
+VERDICT_WORDS: dict[str, re.Pattern[str]] = {
+    "en": re.compile(r"\bvictim", re.IGNORECASE),  # victim, victims, victimised
+    "fr": re.compile(r"\bvictime", re.IGNORECASE),
+    "es": re.compile(r"\bv[ií]ctima", re.IGNORECASE),
+    "pt": re.compile(r"\bv[ií]tima", re.IGNORECASE),
+    "it": re.compile(r"\bvittim", re.IGNORECASE),
+    "ro": re.compile(r"\bvictim", re.IGNORECASE),  # victimă, victima, victime
+    "ar": re.compile(r"ضحي|ضحاي"),  # ضحية، ضحايا
+    "fa": re.compile(r"قربانی|قربانیان"),
+    "ur": re.compile(r"متاثرہ|شکار"),  # "affected person", "prey/victim"
+    "ru": re.compile(r"жертв", re.IGNORECASE),  # жертва, жертвы, жертвой ...
+    "uk": re.compile(r"жертв", re.IGNORECASE),
+    "bn": re.compile(r"ভুক্তভোগী|শিকার"),
+    "ne": re.compile(r"पीडित"),
+    "hi": re.compile(r"पीड़ित|पीडित"),
+    "vi": re.compile(r"nạn nhân", re.IGNORECASE),
+    "tl": re.compile(r"\bbiktima", re.IGNORECASE),
+    "ti": re.compile(r"ግዳይ|ግዳያት"),
+    "am": re.compile(r"ተጠቂ"),
+}
+
+
+def verdict_word(lang: str, values: Iterable[str]) -> str | None:
+    """The first verdict word found in `values` (e.g. every field of an outcome), or None.
+    Raises KeyError when the language has no pattern: the caller must refuse such text."""
+    pattern = VERDICT_WORDS[lang.replace("-", "_").split("_")[0]]
+    for value in values:
+        m = pattern.search(value)
+        if m:
+            return m.group(0)
+    return None
 
 LEVEL_REFER = "refer"
 LEVEL_LOOK_FURTHER = "look-further"
@@ -29,10 +67,11 @@ class OutcomeWording:
     fell_back: bool  # the requested language had no text; the source language is shown
     needs_review: bool  # the translation is unreviewed
     verification: str  # the profile's verification note: shown with every result
+    practice: bool = False  # a practice run: never the result of a real screening
 
 
 def outcome_wording(indicator_set: IndicatorSet, outcome: Outcome, lang: str) -> OutcomeWording:
-    text, fell_back = indicator_set.text(lang)
+    text, fell_back = indicator_set.officer_text(lang)
     words = text.outcomes[outcome.outcome_id]
     purpose = text.profiles[outcome.profile_id][2]
     fill = {"purpose": purpose}
@@ -43,6 +82,7 @@ def outcome_wording(indicator_set: IndicatorSet, outcome: Outcome, lang: str) ->
         next_steps=words.next_steps,
         lang=text.lang,
         fell_back=fell_back,
-        needs_review=text.translation == "unreviewed",
+        needs_review=text.translation == "unreviewed" or text.fell_back(f"outcomes.{outcome.outcome_id}"),
         verification=indicator_set.profiles[outcome.profile_id].verification,
+        practice=outcome.practice,
     )

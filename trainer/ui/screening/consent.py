@@ -17,7 +17,7 @@ def build(app, params) -> ft.View:
     if locked:
         return locked
     _ = app._
-    officer, officer_fb = iset.text(app.ui_language)
+    officer, officer_fb = iset.officer_text(app.ui_language)
     person, person_fb = iset.text(s.interviewee_lang)
     bilingual = person.lang != officer.lang
     scale = app.text_scale

@@ -47,7 +47,7 @@ def build(app, params) -> ft.View:
     except ValueError:
         n = 1
     element_id = elements[n - 1]
-    officer, _fb = iset.text(app.ui_language)
+    officer, _fb = iset.officer_text(app.ui_language)
     person, _pfb = iset.text(s.interviewee_lang)
     bilingual = person.lang != officer.lang
     editable = s.status == IN_PROGRESS

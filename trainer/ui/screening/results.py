@@ -33,7 +33,7 @@ def build(app, params) -> ft.View:
     if locked:
         return locked
     _ = app._
-    officer, _fb = iset.text(app.ui_language)
+    officer, _fb = iset.officer_text(app.ui_language)
     outcome = state.outcome()
     words = outcome_wording(iset, outcome, app.ui_language)
     scale = app.text_scale

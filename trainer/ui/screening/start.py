@@ -106,7 +106,7 @@ def build_new(app, params) -> ft.View:
 
     def fill_for_set():
         iset = sets[choice["set"]]
-        text, _fb = iset.text(officer)
+        text, _fb = iset.officer_text(officer)
         choice["profile"] = next(iter(iset.profiles))
         if choice["lang"] not in iset.languages:
             choice["lang"] = officer if officer in iset.languages else iset.source_language
@@ -132,7 +132,7 @@ def build_new(app, params) -> ft.View:
 
     def show_warning():
         iset = sets[choice["set"]]
-        text, _fb = iset.text(officer)
+        text, _fb = iset.officer_text(officer)
         profile = iset.profiles[choice["profile"]]
         items: list[ft.Control] = [small(text.profiles[profile.id][1], app, key="profile-description")]
         if "UNVERIFIED" in profile.verification:
@@ -168,7 +168,7 @@ def build_new(app, params) -> ft.View:
         key="choose-instrument",
         value=choice["set"],
         on_change=pick_set,
-        content=ft.Column([radio(sid, s.text(officer)[0].title, f"instrument-{sid}") for sid, s in sets.items()], spacing=0),
+        content=ft.Column([radio(sid, s.officer_text(officer)[0].title, f"instrument-{sid}") for sid, s in sets.items()], spacing=0),
     )
     fill_for_set()
     controls = [
