@@ -243,8 +243,11 @@ def test_outcome_wording_is_careful_and_filled_in():
     assert en.level == "refer" and not en.needs_review and not en.fell_back
     ar = outcome_wording(DELPHI, out, "ar")
     assert "الاستغلال في العمل" in ar.title and ar.needs_review and "{" not in ar.title
+    assert "de" not in DELPHI.texts
+    de = outcome_wording(DELPHI, out, "de")
+    assert de.fell_back and de.lang == "en"
     fr = outcome_wording(DELPHI, out, "fr")
-    assert fr.fell_back and fr.lang == "en"
+    assert not fr.fell_back and fr.lang == "fr" and "traite des personnes" in fr.title
     sexual = outcome_wording(DELPHI, evaluate(DELPHI, "adults-sexual", {}), "en")
     assert sexual.verification.startswith("UNVERIFIED")
 

@@ -142,7 +142,8 @@ def test_models_are_immutable(sets):
 def test_text_falls_back_to_the_source_language(sets):
     delphi = sets["ilo-ec-delphi-2009"]
     assert delphi.text("ar_EG") == (delphi.texts["ar"], False)
-    assert delphi.text("fr") == (delphi.texts["en"], True)
+    assert "de" not in delphi.texts
+    assert delphi.text("de") == (delphi.texts["en"], True)
 
 
 def test_the_valid_fixture_is_valid():
