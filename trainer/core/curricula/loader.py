@@ -17,6 +17,7 @@ import markdown
 
 from ..errors import DataError, DataErrors, rel
 from ..tomllines import TomlLines, read_toml
+from .rules import check_module_rules, read_rules
 from .model import AUDIENCES, TRANSLATION_STATES, Curriculum, Module, ModuleText, Section
 
 MODULE_KEYS = {
@@ -269,33 +270,14 @@ def check_links(module_dir: Path, text: ModuleText, module_sections: dict[str, s
                 errors.append(DataError(text.path, i, f"broken link '{target}': module '{mod}' has no section '{sec}'"))
 
 
-def required_languages(root: Path, errors: list[DataError]) -> list[str]:
-    """Languages every module must be translated into (curricula/curricula.toml)."""
-    cfg = root / "curricula.toml"
-    if not cfg.is_file():
-        return []
-    data, text, problems = read_toml(cfg)
-    errors.extend(problems)
-    if data is None:
-        return []
-    lines = TomlLines(text)
-    for key in data:
-        if key not in {"required_languages"}:
-            errors.append(DataError(rel(cfg), lines.line((key,)), f"unknown field '{key}'"))
-    langs = data.get("required_languages", [])
-    if not isinstance(langs, list) or not all(isinstance(x, str) for x in langs):
-        errors.append(DataError(rel(cfg), lines.line(("required_languages",)), "required_languages must be a list of language codes"))
-        return []
-    return langs
-
-
 def check_curricula(root: Path | str | None = None) -> tuple[Curriculum | None, list[DataError]]:
     """Load everything under `root`, collecting every problem. Returns (curriculum, errors)."""
     root = Path(root) if root is not None else default_curricula_dir()
     errors: list[DataError] = []
     if not root.is_dir():
         return None, [DataError(rel(root), 1, "curricula folder does not exist")]
-    required = required_languages(root, errors)
+    rules = read_rules(root, errors)
+    required = rules.required_languages
     modules_dir = root / "modules"
     folders = sorted(p for p in modules_dir.iterdir() if p.is_dir()) if modules_dir.is_dir() else []
     if not folders:
@@ -357,7 +339,7 @@ def check_curricula(root: Path | str | None = None) -> tuple[Curriculum | None, 
                 errors.append(DataError(t.path, 1, "the source has a content_warning; this translation needs one too"))
         for lang in required:
             if not (folder / f"{lang}.md").is_file():
-                errors.append(DataError(rel(meta_path), 1, f"missing translation: {lang}.md"))
+                errors.append(DataError(rel(meta_path), 1, f"missing translation: {lang}.md ({rules.set_at('required_languages')})"))
         staged.append((folder, meta, texts))
 
     module_sections = {meta["id"]: set(texts[meta["source_language"]].section_ids) for _f, meta, texts in staged}
@@ -401,6 +383,12 @@ def check_curricula(root: Path | str | None = None) -> tuple[Curriculum | None, 
                 quizzes=MappingProxyType(quizzes),
             )
         )
+    titles: dict[str, set[str]] = {}
+    for m in modules:
+        for lang, t in m.texts.items():
+            titles.setdefault(lang, set()).update(sec.title for sec in t.sections)
+    for m in modules:
+        errors.extend(check_module_rules(m, rules, titles))
     _register_extra_checks()
     for check in EXTRA_CHECKS:
         errors.extend(check(root))
