@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from datetime import date
 from pathlib import Path
 
 
@@ -84,6 +86,108 @@ APP_EPILOG = """With no command, `trainer` runs `trainer app`: options such as -
 `trainer`, e.g. `trainer --port 9000`. Run `trainer COMMAND --help` for a command's options."""
 
 
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    from .core.packs import generate_key
+
+    out = Path(args.output)
+    pub = out.with_suffix(".pub")
+    if out.exists() or pub.exists():
+        print(f"trainer: {out if out.exists() else pub} already exists; choose another name with -o (a key is never overwritten)", file=sys.stderr)
+        return 2
+    pem, line = generate_key()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    pub.write_text(f"# Waymark content-pack public key, made {date.today().isoformat()}\n{line}\n", encoding="utf-8")
+    print(f"signing key: {out} (keep it offline, readable by you only)\npublic key:  {pub} "
+          f"(devices trust packs signed with it once it is in trainer/assets/keys/ of the app build)")
+    return 0
+
+
+def _cmd_pack(args: argparse.Namespace) -> int:
+    from .core.packs import PackError, build_pack
+
+    try:
+        pem = Path(args.key).read_bytes()
+    except OSError as exc:
+        print(f"trainer: cannot read the signing key {args.key}: {exc.strerror}", file=sys.stderr)
+        return 2
+    only = [k.strip() for k in args.only.split(",")] if args.only else None
+    try:
+        m = build_pack(Path(args.src), Path(args.output), pem, args.version, pack_id=args.pack_id, only=only, notes=args.notes or "")
+    except PackError as exc:
+        print(f"trainer: pack not written: {exc}", file=sys.stderr)
+        return 1
+    size = Path(args.output).stat().st_size
+    print(f"wrote {args.output}: pack '{m.pack_id}' version {m.version}, {len(m.files)} files, {size:,} bytes, signed by key {m.key_id}")
+    return 0
+
+
+def _content_store(data_dir: str | None):
+    from .core.datadir import default_data_dir
+    from .core.packs import ContentStore
+
+    return ContentStore(Path(data_dir) if data_dir else default_data_dir())
+
+
+def _trusted(data_dir: str | None):
+    from .core.datadir import default_data_dir
+    from .core.packs import bundled_keys_dir, load_trusted_keys
+
+    base = Path(data_dir) if data_dir else default_data_dir()
+    return load_trusted_keys(bundled_keys_dir(), base / "keys")
+
+
+def _cmd_install(args: argparse.Namespace) -> int:
+    from .core.packs import PackError
+
+    try:
+        trusted = _trusted(args.data_dir)
+        if args.trust:
+            trusted.update(_keys_from_files(args.trust))
+        inst = _content_store(args.data_dir).install_file(Path(args.pack), trusted)
+    except PackError as exc:
+        print(f"trainer: not installed, nothing changed: {exc}", file=sys.stderr)
+        return 1
+    print(f"installed pack '{inst.pack_id}' version {inst.version}; restart the app to use it")
+    return 0
+
+
+def _keys_from_files(paths: list[str]) -> dict:
+    from .core.packs import key_id, parse_public_line
+
+    keys = {}
+    for p in paths:
+        for line in Path(p).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                k = parse_public_line(line)
+                keys[key_id(k)] = k
+    return keys
+
+
+def _cmd_rollback(args: argparse.Namespace) -> int:
+    from .core.packs import PackError
+
+    try:
+        prev = _content_store(args.data_dir).rollback()
+    except PackError as exc:
+        print(f"trainer: {exc}", file=sys.stderr)
+        return 1
+    print(f"now using {'pack version ' + str(prev.version) if prev else 'the bundled curricula'}; restart the app to use it")
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    st = _content_store(args.data_dir).status()
+    if st["source"] == "bundled":
+        print("content in use: the curricula bundled with the app")
+    else:
+        print(f"content in use: pack '{st['pack_id']}' version {st['version']} (key {st['key_id']}), installed {st['installed_at']}")
+        print(f"rollback goes to: {('version ' + str(st['rollback_to'])) if st['rollback_to'] else 'the bundled curricula'}")
+    return 0
+
+
 def print_labels(lang: str, minutes: int) -> dict[str, str]:
     """The printable page's own words in `lang` (the reader's catalogue strings)."""
     from .core.i18n import Translator
@@ -126,6 +230,30 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     pr.add_argument("--curricula", default=None, help="curricula folder (default: the bundled one)")
     pr.add_argument("-o", "--output", default=None, help="file to write (default: standard output)")
     pr.set_defaults(func=_cmd_print)
+
+    kg = cur_sub.add_parser("keygen", help="make a key pair for signing content packs")
+    kg.add_argument("-o", "--output", default="signing.key", help="private key file to write; the public key goes next to it as .pub")
+    kg.set_defaults(func=_cmd_keygen)
+    pk = cur_sub.add_parser("pack", help="check and sign a content pack for devices to install")
+    pk.add_argument("src", help="curricula folder to pack (e.g. curricula)")
+    pk.add_argument("-o", "--output", required=True, help="pack file to write, e.g. pack.wmp")
+    pk.add_argument("--key", required=True, help="signing key from `trainer curricula keygen`")
+    pk.add_argument("--version", type=int, required=True, help="pack version, a whole number larger than the last one published")
+    pk.add_argument("--pack-id", default="curricula", help="name of the content channel the version counts in")
+    pk.add_argument("--only", default=None, help="comma-separated subset: modules, glossary, indicators, referrals, curricula.toml (default: all)")
+    pk.add_argument("--notes", default=None, help="what changed, shown to trainers")
+    pk.set_defaults(func=_cmd_pack)
+    ins = cur_sub.add_parser("install", help="install a content pack on this device (verified and checked first)")
+    ins.add_argument("pack", help="the .wmp file")
+    ins.add_argument("--data-dir", default=None, help="the device data folder (default: the app's per-user data folder)")
+    ins.add_argument("--trust", action="append", help="also trust this public key file (.pub) for this install")
+    ins.set_defaults(func=_cmd_install)
+    rb = cur_sub.add_parser("rollback", help="go back to the previous content version on this device")
+    rb.add_argument("--data-dir", default=None, help="the device data folder (default: the app's per-user data folder)")
+    rb.set_defaults(func=_cmd_rollback)
+    st = cur_sub.add_parser("status", help="which content version this device uses")
+    st.add_argument("--data-dir", default=None, help="the device data folder (default: the app's per-user data folder)")
+    st.set_defaults(func=_cmd_status)
 
     for add in _feature_cli(command):
         add(sub)

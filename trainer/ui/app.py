@@ -36,6 +36,17 @@ def cached_curriculum(root: str | None, cache_dir: str | None = None) -> Curricu
     return curriculum or Curriculum(modules=(), root=str(root))
 
 
+def content_root(curricula_dir: str | None, data_dir: Path) -> str | None:
+    """The curricula to show: the folder given, else an installed content pack, else the
+    bundled curricula (None)."""
+    if curricula_dir:
+        return curricula_dir
+    from ..core.packs import ContentStore
+
+    store = ContentStore(data_dir)
+    return str(store.root()) if store.active else None
+
+
 def match(pattern: str, route: str) -> dict[str, str] | None:
     """'/module/:module_id' matches '/module/abc' -> {'module_id': 'abc'}."""
     p_parts = [p for p in pattern.split("/") if p]
@@ -175,7 +186,7 @@ def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = No
             log.error("cannot open the device database in %s: %s", base, exc)
             await show_start_error(page, base, exc)
             return
-        app = WaymarkApp(page, db, cached_curriculum(curricula_dir, str(base / "cache")))
+        app = WaymarkApp(page, db, cached_curriculum(content_root(curricula_dir, base), str(base / "cache")))
         page.data = app
         if not app.settings.get("ui_language"):
             app.first_start_languages(await device_locales(page))
@@ -234,4 +245,4 @@ async def show_start_error(page: ft.Page, folder: Path, exc: Exception) -> None:
 def warm_up(curricula_dir: str | None = None, data_dir: str | Path | None = None) -> None:
     """Load the curricula before the first visitor arrives (called in a background thread)."""
     base = Path(data_dir) if data_dir else default_data_dir()
-    cached_curriculum(curricula_dir, str(base / "cache"))
+    cached_curriculum(content_root(curricula_dir, base), str(base / "cache"))
