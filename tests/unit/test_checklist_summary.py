@@ -275,8 +275,9 @@ def test_a_note_is_translated_only_while_the_data_says_what_was_translated():
         profiles=MappingProxyType({**DELPHI.profiles, "adults-sexual": dataclasses.replace(DELPHI.profiles["adults-sexual"], verification="Checked against wcms_105023.")}),
     )
     assert verification_note(changed, "adults-sexual", upper) == "Checked against wcms_105023."
-    # The warning is decided on the source text, whatever the translation says.
-    assert is_unverified(DELPHI, "adults-sexual") and not is_unverified(changed, "adults-sexual")
+    # The warning is decided on the data's checks, never on the note's words (in any language).
+    assert is_unverified(DELPHI, "adults-sexual") and is_unverified(changed, "adults-sexual")
+    assert not is_unverified(FL, "workers")  # every indicator and rule of it is verified
 
 
 @pytest.mark.parametrize("lang", [l for l in UI_LANGUAGES if l != "en"])
