@@ -194,7 +194,9 @@ def test_a_practice_only_profile_starts_a_practice_run(tmp_path):
         await h.set_value(h.find("choose-profile"), "children-sexual")
         await h.click(h.find("start-screening"))
         state = checklist_state(h.page.data)
-        assert state.screening.practice
+        assert state.screening.practice and has(h, "practice-only")  # said on every screen of the run
+        await h.click(h.find("consent-yes"))
+        assert has(h, "practice-only")
         assert state.outcome().practice
 
     run(scenario())

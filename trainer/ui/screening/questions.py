@@ -10,7 +10,7 @@ from ...core.checklist import Answer
 from ...core.checklist.store import IN_PROGRESS
 from .. import theme, widgets
 from . import lock
-from ...core.checklist.explain import draft_translation_words, untranslated_words
+from ...core.checklist.explain import draft_translation_words, practice_words, untranslated_words
 from .chrome import go, interviewee_text, language_in_ui, screening_view, side_by_side, small, status_colour, status_words
 
 
@@ -145,6 +145,8 @@ def build(app, params) -> ft.View:
         status_box,
         answered,
     ]
+    if s.practice:
+        top.insert(0, widgets.notice(practice_words(_), tone="warn", key="practice-only"))
     if state.private_done is not None:
         top.append(
             widgets.notice(
