@@ -169,7 +169,7 @@ def test_curricula_check_prints_the_report_for_the_shipped_sets():
     assert "Indicator sets:" in text
     assert "      adults-labour: 0 of 67 indicators verified (67 from secondary sources, 0 composed by the project); 0 of 2 rules verified; usable for screening" in text
     assert "      adults-sexual: 0 of 68 indicators verified (0 from secondary sources, 68 composed by the project); 0 of 2 rules verified; PRACTICE ONLY" in text
-    assert "      children-sexual: 3 of 71 indicators verified (0 from secondary sources, 68 composed by the project); 0 of 3 rules verified; PRACTICE ONLY" in text
+    assert "      children-sexual: 0 of 71 indicators verified (3 from secondary sources, 68 composed by the project); 0 of 3 rules verified; PRACTICE ONLY" in text
     assert "      workers: 11 of 11 indicators verified (0 from secondary sources, 0 composed by the project); 2 of 2 rules verified; usable for screening" in text
     assert re.search(r"      en: full, source; interviewee text (\d+)/\1 \(100%\), officer text (\d+)/\2 \(100%\)", text)
     assert re.search(r"      ar: full, unreviewed; interviewee text \d+/\d+", text)

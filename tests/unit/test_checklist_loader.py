@@ -119,6 +119,10 @@ def test_every_indicator_grade_and_rule_says_how_sure_it_is(sets):
     for iid in ("act-recruited", "act-moved", "act-harboured-received"):
         c = delphi.indicators[iid].check
         assert c.verified and "wcms_105023" in c.source and "p. 1" in c.section
+        # ... but their place in the children's lists is this app's (the act element is its addition)
+        for pid in ("children-labour", "children-sexual"):
+            g = delphi.indicators[iid].grade_checks[pid]
+            assert not g.verified and g.origin == "secondary" and "addition" in g.where
     # every labour grade is from the notes' tables (secondary), none from the project
     for pid in ("adults-labour", "children-labour"):
         for iid in delphi.profiles[pid].indicator_ids:
