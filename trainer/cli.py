@@ -32,7 +32,27 @@ def _cmd_check(args: argparse.Namespace) -> int:
                     print(f"      not yet reviewed: {', '.join(r['unreviewed'])}")
                 if r["missing"]:
                     print(f"      missing (shown in the source language): {', '.join(r['missing'])}")
+            _print_indicator_report(args.path)
     return 1 if errors else 0
+
+
+def _print_indicator_report(path: str | None) -> None:
+    """Per indicator set: verification per profile, and the status of every language."""
+    from .core.checklist import load_indicator_sets
+    from .core.checklist.report import report_lines
+    from .core.curricula.loader import default_curricula_dir
+    from .core.errors import DataErrors
+
+    root = Path(path) if path else default_curricula_dir()
+    if not (root / "indicators").is_dir():
+        return
+    try:
+        sets = load_indicator_sets(root)
+    except DataErrors:
+        return  # the errors were printed above
+    print("\nIndicator sets:")
+    for line in report_lines(sets):
+        print(line)
 
 
 def _cmd_print(args: argparse.Namespace) -> int:

@@ -155,7 +155,49 @@ def test_result_screen_shows_the_verification_note_in_the_officers_language(tmp_
         note = h.find("unverified-grades").content.controls[1].value
         source = state.indicator_set().profiles["adults-sexual"].verification
         assert source not in note and "wcms_105023" in note
+        # a practice-only profile: a practice run, said so first, and no referral summary
+        assert state.screening.practice and has(h, "practice-only")
+        assert "Entraînement uniquement" in h.find("practice-only").content.controls[1].value
+        assert not has(h, "prepare-summary")
+
+    run(scenario())
+
+
+def test_result_screen_states_the_verification_counts(tmp_path):
+    async def scenario():
+        h = await boot(tmp_path)
+        await set_pin(h)
+        state = await new_screening(h, profile="adults-labour")
+        await h.go(f"/screening/s/{state.screening.id}/results")
+        counts = h.find("verification-counts").value
+        assert "verified against the source document: 0 of 67." in counts
+        assert "Rules verified against the source document: 0 of 2." in counts
+        assert "secondary sources, not yet verified: 67." in counts
+        assert not state.screening.practice and not has(h, "practice-only")
         assert has(h, "prepare-summary")
+
+    run(scenario())
+
+
+def test_a_practice_only_profile_starts_a_practice_run(tmp_path):
+    async def scenario():
+        h = await boot(tmp_path)
+        await set_pin(h)
+        await h.click(h.find("new-screening"))
+        await h.set_value(h.find("choose-instrument"), "ilo-ec-delphi-2009")
+        await h.set_value(h.find("choose-profile"), "children-sexual")
+        assert has(h, "profile-practice")
+        assert h.find("start-screening").content == "Start a practice screening"
+        await h.set_value(h.find("choose-profile"), "children-labour")
+        assert not has(h, "profile-practice")
+        assert h.find("start-screening").content == "Continue to the introduction"
+        await h.set_value(h.find("choose-profile"), "children-sexual")
+        await h.click(h.find("start-screening"))
+        state = checklist_state(h.page.data)
+        assert state.screening.practice and has(h, "practice-only")  # said on every screen of the run
+        await h.click(h.find("consent-yes"))
+        assert has(h, "practice-only")
+        assert state.outcome().practice
 
     run(scenario())
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trainer.core.checklist import Answer, evaluate, load_indicator_set, load_indicator_sets, outcome_wording
-from trainer.core.checklist.engine import NOT_PRESENT, OPEN, PRESENT
+from trainer.core.checklist.engine import NOT_PRESENT, OPEN, PRESENT, PracticeOnly
 
 ROOT = Path(__file__).resolve().parents[2]
 SETS = load_indicator_sets(ROOT / "curricula")
@@ -112,8 +112,18 @@ ELEMENT_YES = {
 }
 
 
-def yes_for(*elements: str) -> dict[str, Answer]:
-    return {i: Y for e in elements for i in ELEMENT_YES[e]}
+# The sexual-exploitation profiles have their own exploitation indicators (strong + medium).
+SEXUAL_EXPLOITATION_YES = ["ex-sx-hours-clients", "ex-sx-earnings-taken"]
+
+
+def yes_for(*elements: str, profile: str = "adults-labour") -> dict[str, Answer]:
+    sexual = DELPHI.profiles[profile].exploitation == "sexual"
+    return {i: Y for e in elements for i in (SEXUAL_EXPLOITATION_YES if sexual and e == "exploitation" else ELEMENT_YES[e])}
+
+
+def ev(iset, profile: str, answers) -> object:
+    """Evaluate as the screens do: a practice-only profile only ever as a practice run."""
+    return evaluate(iset, profile, answers, practice=iset.profiles[profile].practice is not None)
 
 
 ADULT_CASES = [
@@ -136,7 +146,7 @@ ADULT_CASES = [
 @pytest.mark.parametrize("profile", ["adults-labour", "adults-sexual"])
 @pytest.mark.parametrize("elements, outcome", ADULT_CASES)
 def test_adult_profile_rule(profile, elements, outcome):
-    out = evaluate(DELPHI, profile, yes_for(*elements))
+    out = ev(DELPHI, profile, yes_for(*elements, profile=profile))
     assert set(out.present_elements) == set(elements)
     assert out.outcome_id == outcome
     assert out.rule_met == (outcome == "refer-formal-identification-adult")
@@ -162,7 +172,7 @@ CHILD_CASES = [
 @pytest.mark.parametrize("profile", ["children-labour", "children-sexual"])
 @pytest.mark.parametrize("elements, outcome", CHILD_CASES)
 def test_child_profile_rule(profile, elements, outcome):
-    out = evaluate(DELPHI, profile, yes_for(*elements))
+    out = ev(DELPHI, profile, yes_for(*elements, profile=profile))
     assert set(out.present_elements) == set(elements)
     assert out.outcome_id == outcome
     assert out.level == ("refer" if "refer" in outcome else "look-further" if elements else "none-noted")
@@ -244,12 +254,12 @@ def test_outcome_wording_is_careful_and_filled_in():
     ar = outcome_wording(DELPHI, out, "ar")
     assert "الاستغلال في العمل" in ar.title and ar.needs_review and "{" not in ar.title
     assert "de" not in DELPHI.texts
-    de = outcome_wording(DELPHI, out, "de")
+    de = outcome_wording(DELPHI, out, "de")  # no German text: English, and said so
     assert de.fell_back and de.lang == "en"
     fr = outcome_wording(DELPHI, out, "fr")
     assert not fr.fell_back and fr.lang == "fr" and "traite des personnes" in fr.title
-    sexual = outcome_wording(DELPHI, evaluate(DELPHI, "adults-sexual", {}), "en")
-    assert sexual.verification.startswith("UNVERIFIED")
+    sexual = outcome_wording(DELPHI, evaluate(DELPHI, "adults-sexual", {}, practice=True), "en")
+    assert sexual.verification.startswith("PRACTICE ONLY") and sexual.practice and not en.practice
 
 
 # --- properties ------------------------------------------------------------------------------
@@ -274,8 +284,8 @@ def test_one_more_yes_never_removes_an_element(case, data):
     if not candidates:
         return
     extra = data.draw(st.sampled_from(candidates))
-    before = evaluate(s, pid, answers)
-    after = evaluate(s, pid, answers | {extra: Y})
+    before = ev(s, pid, answers)
+    after = ev(s, pid, answers | {extra: Y})
     assert set(before.present_elements) <= set(after.present_elements)
     assert after.rule_met or not before.rule_met
     assert after.yes_count == before.yes_count + 1
@@ -288,7 +298,7 @@ def test_not_sure_and_declined_never_count_as_yes(case, replacement):
     replaced = {k: v for k, v in answers.items() if v in (Y, N)}
     if replacement is not None:
         replaced |= {k: replacement for k, v in answers.items() if v in (NS, D)}
-    a, b = evaluate(s, pid, answers), evaluate(s, pid, replaced)
+    a, b = ev(s, pid, answers), ev(s, pid, replaced)
     assert a.present_elements == b.present_elements
     assert (a.rule_met, a.outcome_id, a.yes_count) == (b.rule_met, b.outcome_id, b.yes_count)
 
@@ -297,7 +307,7 @@ def test_not_sure_and_declined_never_count_as_yes(case, replacement):
 @given(screenings())
 def test_open_means_it_could_still_become_present(case):
     s, pid, answers = case
-    out = evaluate(s, pid, answers)
+    out = ev(s, pid, answers)
     for e in out.elements:
         if e.status == PRESENT:
             continue
@@ -305,4 +315,83 @@ def test_open_means_it_could_still_become_present(case):
         for i, _g in s.profiles[pid].members[e.element]:
             if answers.get(i) is not N:
                 filled[i] = Y
-        assert evaluate(s, pid, filled).element(e.element).present == (e.status == OPEN)
+        assert ev(s, pid, filled).element(e.element).present == (e.status == OPEN)
+
+
+# --- the sexual-exploitation profiles, hand-worked (issue 12) ---------------------------------
+# Grades (see curricula/indicators/ilo-ec-delphi-2009.toml; composed by the project, practice only):
+# adults-sexual: dr-sx-prostitution-conditions M, dr-wages M, dr-housing M; ex-sx-earnings-taken M,
+# ex-sx-earnings-manipulated M, ex-sx-health-risks M, ex-sx-hours-clients S; cd-sx-no-choice-clients M,
+# cd-sx-forced-drugs M, cd-sx-forced-prostitution M, cd-violence S.
+# children-sexual: ex-sx-child-commercial-sex S, ex-living-conditions M, cd-sx-no-choice-clients S.
+
+
+def test_a_practice_only_profile_gives_no_real_result():
+    for pid in ("adults-sexual", "children-sexual"):
+        with pytest.raises(PracticeOnly):
+            evaluate(DELPHI, pid, {})
+        assert evaluate(DELPHI, pid, {}, practice=True).practice
+    assert not evaluate(DELPHI, "adults-labour", {}).practice  # a real screening
+    assert evaluate(DELPHI, "adults-labour", {}, practice=True).practice  # training on a real profile
+
+
+def test_adults_sexual_positive_by_three_medium_indicators_in_each_element():
+    answers = {
+        "dr-sx-prostitution-conditions": Y, "dr-wages": Y, "dr-housing": Y,  # 3M: deceptive recruitment
+        "ex-sx-earnings-taken": Y, "ex-sx-earnings-manipulated": Y, "ex-sx-health-risks": Y,  # 3M: exploitation
+        "cd-sx-no-choice-clients": Y, "cd-sx-forced-drugs": Y, "cd-sx-forced-prostitution": Y,  # 3M: coercion
+    }
+    out = evaluate(DELPHI, "adults-sexual", answers, practice=True)
+    assert out.present_elements == ("deceptive-recruitment", "exploitation", "coercion-at-destination")
+    assert out.element("exploitation").combination == "3M"
+    assert (out.rule_met, out.outcome_id, out.level) == (True, "refer-formal-identification-adult", "refer")
+    assert outcome_wording(DELPHI, out, "en").title == "Indicators of possible trafficking for sexual exploitation are present: refer for formal identification."
+
+
+def test_adults_sexual_strong_plus_medium():
+    answers = {"ex-sx-hours-clients": Y, "ex-sx-degrading-conditions": Y, "cd-violence": Y, "cd-sx-moral-values": Y, "cr-violence": Y, "cr-threats": Y}
+    out = evaluate(DELPHI, "adults-sexual", answers, practice=True)
+    assert out.element("exploitation").combination == "1S + 1M|W" and out.element("exploitation").because == ("ex-sx-hours-clients", "ex-sx-degrading-conditions")
+    assert out.outcome_id == "refer-formal-identification-adult"
+
+
+def test_adults_sexual_not_positive():
+    # exploitation with two medium indicators only: open, so exploitation only "look further"
+    two_m = {"ex-sx-earnings-taken": Y, "ex-sx-health-risks": Y, "cd-sx-no-choice-clients": Y, "cd-sx-forced-drugs": Y, "cd-sx-forced-prostitution": Y}
+    out = evaluate(DELPHI, "adults-sexual", two_m, practice=True)
+    assert out.element("exploitation").status == OPEN and not out.rule_met
+    assert out.outcome_id == "some-indicators-look-further"
+    # exploitation present but no recruitment element: look further, not refer
+    out = evaluate(DELPHI, "adults-sexual", two_m | {"ex-sx-earnings-manipulated": Y}, practice=True)
+    assert out.present_elements == ("exploitation", "coercion-at-destination") and out.outcome_id == "exploitation-look-further"
+    # the old failure mode: labour indicators are not this profile's, so they cannot count
+    labour = {"ex-excessive-hours": Y, "ex-low-no-pay": Y, "dr-job-place-employer": Y, "dr-wages": Y, "cd-documents": Y, "cd-violence": Y}
+    out = evaluate(DELPHI, "adults-sexual", labour, practice=True)
+    assert out.ignored == ("ex-excessive-hours", "ex-low-no-pay")
+    assert "exploitation" not in out.present_elements and out.outcome_id == "some-indicators-look-further"
+
+
+def test_children_sexual_positive_with_the_act_and_without_any_means():
+    answers = {"act-moved": Y, "ex-sx-child-commercial-sex": Y, "ex-living-conditions": Y}
+    out = evaluate(DELPHI, "children-sexual", answers, practice=True)
+    assert out.present_elements == ("act", "exploitation") and out.element("exploitation").combination == "1S + 1M|W"
+    assert (out.outcome_id, out.level) == ("refer-formal-identification-child", "refer")
+    # exploitation alone (2 strong) still refers to child protection
+    out = evaluate(DELPHI, "children-sexual", {"ex-sx-child-commercial-sex": Y, "ex-sx-hours-clients": Y}, practice=True)
+    assert (out.present_elements, out.outcome_id) == (("exploitation",), "child-exploitation-refer")
+    # for a child, no freedom to refuse clients is strong (medium for adults)
+    answers = {"cd-sx-no-choice-clients": Y, "cd-sx-forced-drugs": Y}
+    assert evaluate(DELPHI, "children-sexual", answers, practice=True).element("coercion-at-destination").combination == "2S"
+    assert evaluate(DELPHI, "adults-sexual", answers, practice=True).element("coercion-at-destination").status == OPEN
+
+
+def test_children_sexual_not_positive():
+    # one strong exploitation indicator alone is not the element (the rule needs a second one)
+    out = evaluate(DELPHI, "children-sexual", {"act-moved": Y, "ex-sx-child-commercial-sex": Y}, practice=True)
+    assert out.present_elements == ("act",) and out.element("exploitation").status == OPEN
+    assert out.outcome_id == "some-indicators-look-further"
+    everything_no = {i: N for i in DELPHI.profiles["children-sexual"].indicator_ids}
+    out = evaluate(DELPHI, "children-sexual", everything_no, practice=True)
+    assert out.present_elements == () and out.outcome_id == "none-noted" and out.complete
+    # adult-only indicators are not in the children's lists
+    assert evaluate(DELPHI, "children-sexual", {"vr-false-law": Y}, practice=True).ignored == ("vr-false-law",)

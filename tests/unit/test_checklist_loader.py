@@ -44,7 +44,9 @@ def test_delphi_profiles_list_the_expected_number_of_indicators(sets):
     counts = {pid: len(p.indicator_ids) for pid, p in delphi.profiles.items()}
     # Adults: 10 + 10 + 16 + 9 + 15 + 7 = 67. Children: 65 (two adult indicators are not in
     # the children's list) plus the three act indicators this app adds.
-    assert counts == {"adults-labour": 67, "adults-sexual": 67, "children-labour": 68, "children-sexual": 68}
+    # The sexual-exploitation lists (issue 12) replace the labour-only indicators with their own:
+    # 68 for adults (exploitation 7, coercion at destination 18), 71 for children (+3 act).
+    assert counts == {"adults-labour": 67, "adults-sexual": 68, "children-labour": 68, "children-sexual": 71}
     per_element = {e: len(items) for e, items in delphi.profiles["adults-labour"].members.items()}
     assert per_element == {
         "deceptive-recruitment": 10,
@@ -81,8 +83,8 @@ def test_children_labour_has_no_weak_grade_and_drops_two_adult_indicators(sets):
     delphi = sets["ilo-ec-delphi-2009"]
     grades = [g for items in delphi.profiles["children-labour"].members.values() for _i, g in items if g]
     assert "W" not in grades
-    for adult_only in ("vr-false-law", "ex-social-protection"):
-        assert delphi.indicators[adult_only].profiles == ("adults-labour", "adults-sexual")
+    assert delphi.indicators["vr-false-law"].profiles == ("adults-labour", "adults-sexual")
+    assert delphi.indicators["ex-social-protection"].profiles == ("adults-labour",)  # a labour indicator
 
 
 def test_unverified_material_says_so_in_the_data(sets):
@@ -91,10 +93,102 @@ def test_unverified_material_says_so_in_the_data(sets):
     rule = delphi.element_rules["delphi-2009"].check
     assert not rule.verified and rule.origin == "secondary" and "notes" in rule.where
     for pid in ("adults-sexual", "children-sexual"):
-        assert delphi.profiles[pid].verification.startswith("UNVERIFIED PLACEHOLDER GRADES")
+        assert delphi.profiles[pid].verification.startswith("PRACTICE ONLY")
+        assert delphi.profiles[pid].practice and "wcms_105023" in delphi.profiles[pid].practice
     for pid in ("adults-labour", "children-labour"):
-        assert "unverified" in delphi.profiles[pid].verification
+        assert "unverified" in delphi.profiles[pid].verification and delphi.profiles[pid].practice is None
+        assert not delphi.profiles[pid].rule_check.verified
     assert "no" in sets["ilo-11-forced-labour"].profiles["workers"].verification.lower()
+
+
+def test_every_indicator_grade_and_rule_says_how_sure_it_is(sets):
+    for iset in sets.values():
+        for ind in iset.indicators.values():
+            assert set(ind.grade_checks) == set(ind.profiles)
+            for check in (ind.check, *ind.grade_checks.values()):
+                if check.verified:
+                    assert check.source and check.section
+                else:
+                    assert check.origin in ("secondary", "project") and check.where
+        for r in iset.element_rules.values():
+            assert r.check.verified or r.check.where
+        for p in iset.profiles.values():
+            assert p.rule_check.verified or p.rule_check.where
+    delphi = sets["ilo-ec-delphi-2009"]
+    # what was actually checked: the act (Palermo Art. 3(a), quoted on p. 1 of the brochure)
+    for iid in ("act-recruited", "act-moved", "act-harboured-received"):
+        c = delphi.indicators[iid].check
+        assert c.verified and "wcms_105023" in c.source and "p. 1" in c.section
+        # ... but their place in the children's lists is this app's (the act element is its addition)
+        for pid in ("children-labour", "children-sexual"):
+            g = delphi.indicators[iid].grade_checks[pid]
+            assert not g.verified and g.origin == "secondary" and "addition" in g.where
+    # every labour grade is from the notes' tables (secondary), none from the project
+    for pid in ("adults-labour", "children-labour"):
+        for iid in delphi.profiles[pid].indicator_ids:
+            if not iid.startswith("act-"):
+                c = delphi.indicators[iid].grade_checks[pid]
+                assert not c.verified and c.origin == "secondary" and "section 4" in c.where, iid
+    # every place and grade in the sexual lists is the project's (the brochure's lists not consulted)
+    for pid in ("adults-sexual", "children-sexual"):
+        for iid in delphi.profiles[pid].indicator_ids:
+            if not iid.startswith("act-"):
+                assert delphi.indicators[iid].grade_checks[pid].from_project, iid
+    assert "doubted in issue 12" in delphi.indicators["vr-beliefs"].check.where
+    fl = sets["ilo-11-forced-labour"]
+    assert all(ind.check.verified and "p. 2" in ind.check.section for ind in fl.indicators.values())
+    assert fl.profiles["workers"].rule_check.verified and fl.element_rules["any-indicator"].check.verified
+
+
+NEW_SEXUAL = [
+    "dr-sx-prostitution-conditions",
+    "ex-sx-child-commercial-sex",
+    "ex-sx-hours-clients",
+    "ex-sx-earnings-taken",
+    "ex-sx-earnings-manipulated",
+    "ex-sx-degrading-conditions",
+    "ex-sx-health-risks",
+    "cd-sx-forced-prostitution",
+    "cd-sx-no-choice-clients",
+    "cd-sx-forced-drugs",
+    "cd-sx-moral-values",
+]
+
+
+def test_sexual_profiles_have_indicators_of_their_own_kind(sets):
+    delphi = sets["ilo-ec-delphi-2009"]
+    assert sorted(i for i, ind in delphi.indicators.items() if ind.exploitation == "sexual") == sorted(NEW_SEXUAL)
+    assert delphi.element("exploitation").purpose_specific
+    for pid, own, other in (("adults-sexual", "sexual", "labour"), ("children-sexual", "sexual", "labour"), ("adults-labour", "labour", "sexual"), ("children-labour", "labour", "sexual")):
+        profile = delphi.profiles[pid]
+        assert profile.exploitation == own
+        kinds = [delphi.indicators[i].exploitation for i, _g in profile.members["exploitation"]]
+        assert own in kinds and other not in kinds, pid
+        assert all(delphi.indicators[i].exploitation != other for i in profile.indicator_ids), pid
+    ex = dict(delphi.profiles["children-sexual"].members["exploitation"])
+    assert ex["ex-sx-child-commercial-sex"] == "S" and "ex-sx-child-commercial-sex" not in dict(delphi.profiles["adults-sexual"].members["exploitation"])
+    # by analogy with the labour indicator each one stands in for (see their `unverified`)
+    assert delphi.indicators["ex-sx-hours-clients"].grades == {"adults-sexual": "S", "children-sexual": "S"}
+    assert delphi.indicators["cd-sx-no-choice-clients"].grades == {"adults-sexual": "M", "children-sexual": "S"}
+
+
+def test_new_sexual_indicators_are_complete_in_english_and_fall_back_elsewhere(sets):
+    delphi = sets["ilo-ec-delphi-2009"]
+    en = delphi.texts["en"]
+    for iid in NEW_SEXUAL:
+        ind, t = delphi.indicators[iid], en.indicators[iid]
+        assert t.label and t.officer and t.observe and t.questions
+        assert len(ind.question_kinds) == len(t.questions)
+        assert ind.check.from_project and "could not be consulted" in ind.check.where
+        assert not re.search(r"\b(were you|did they) (forced|raped|trafficked)", " ".join(t.questions), re.I)  # not leading
+        assert delphi.texts["ar"].questions_fell_back(iid)  # not yet translated: English, and listed
+        assert delphi.texts["ar"].indicators[iid].questions == t.questions
+
+
+def test_sexual_profiles_are_practice_only_and_labour_ones_are_not(sets):
+    delphi = sets["ilo-ec-delphi-2009"]
+    assert {pid for pid, p in delphi.profiles.items() if p.practice} == {"adults-sexual", "children-sexual"}
+    assert not any(p.practice for p in sets["ilo-11-forced-labour"].profiles.values())
 
 
 def test_forced_labour_set_has_eleven_indicators_and_no_threshold(sets):

@@ -3,6 +3,9 @@ time. Nothing sensitive is printed: assertion messages here never include record
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import logging
 import re
 from datetime import datetime, timedelta, timezone
@@ -11,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from trainer.core.checklist import Answer, evaluate, load_indicator_sets
+from trainer.core.checklist import store as store_module
 from trainer.core.checklist.store import (
     ABANDONED,
     COMPLETE,
@@ -225,3 +229,30 @@ def test_repr_hides_the_content(env):
     s = full_screening(store, key)
     text = repr(s) + str(s)
     assert NOTE not in text and "answers" not in text and "children-labour" not in text
+
+
+# --- practice runs (issue 12) -------------------------------------------------------------------
+
+
+def test_a_practice_run_is_recorded_as_such_and_stays_one(env):
+    _db, store, key, _clock, _path = env
+    s = store.create(key, set_id=DELPHI.id, set_version=DELPHI.version, profile_id="adults-sexual", officer_lang="en", interviewee_lang="ar", practice=True)
+    assert s.practice and "practice" not in repr(s)
+    s = store.record_answer(key, s, "ex-sx-hours-clients", Answer.YES)
+    assert store.open(key, s.id).practice
+    with pytest.raises(ScreeningError, match="practice run is fixed"):
+        store.save(key, dataclasses.replace(s, practice=False))  # never turned into a real screening
+    real = new(store, key)
+    assert not real.practice and not store.open(key, real.id).practice
+    with pytest.raises(ScreeningError, match="practice run is fixed"):
+        store.save(key, dataclasses.replace(real, practice=True))
+
+
+def test_a_record_written_before_practice_runs_existed_reads_as_real(env):
+    _db, store, key, _clock, _path = env
+    s = new(store, key)
+    payload = json.loads(s._payload().decode("utf-8"))
+    del payload["practice"]
+    blob = key.encrypt(json.dumps(payload).encode("utf-8"), store_module._aad(s.id, s.case_ref))
+    store.db.execute("UPDATE screenings SET blob = ? WHERE id = ?", [blob, s.id])
+    assert store.open(key, s.id).practice is False

@@ -275,8 +275,9 @@ def test_a_note_is_translated_only_while_the_data_says_what_was_translated():
         profiles=MappingProxyType({**DELPHI.profiles, "adults-sexual": dataclasses.replace(DELPHI.profiles["adults-sexual"], verification="Checked against wcms_105023.")}),
     )
     assert verification_note(changed, "adults-sexual", upper) == "Checked against wcms_105023."
-    # The warning is decided on the source text, whatever the translation says.
-    assert is_unverified(DELPHI, "adults-sexual") and not is_unverified(changed, "adults-sexual")
+    # The warning is decided on the data's checks, never on the note's words (in any language).
+    assert is_unverified(DELPHI, "adults-sexual") and is_unverified(changed, "adults-sexual")
+    assert not is_unverified(FL, "workers")  # every indicator and rule of it is verified
 
 
 @pytest.mark.parametrize("lang", [l for l in UI_LANGUAGES if l != "en"])
@@ -288,3 +289,27 @@ def test_catalogues_translate_every_verification_note(lang):
     note = verification_note(DELPHI, "adults-sexual", Translator(lang).gettext)
     assert note != DELPHI.profiles["adults-sexual"].verification
     assert "wcms_105023" in note  # document references stay as they are
+
+
+# --- verification counts and practice runs (issue 12) ---------------------------------------
+
+
+def test_the_summary_states_how_many_grades_and_rules_are_verified():
+    text = visible_text(page())
+    assert "Indicators whose grade in this list is verified against the source document: 0 of 67." in text
+    assert "Rules verified against the source document: 0 of 2." in text
+    assert "Grades taken from secondary sources, not yet verified: 67." in text
+    fl = visible_text(page(screening({"fl-deception": Answer.YES}, profile="workers", iset=FL), iset=FL))
+    assert "verified against the source document: 11 of 11." in fl and "secondary sources" not in fl
+    fr = visible_text(page(lang="fr"))
+    assert "vérifié par rapport au document source : 0 sur 67." in fr
+
+
+def test_a_practice_run_has_no_referral_summary():
+    from trainer.core.checklist.engine import PracticeOnly
+
+    practice = dataclasses.replace(screening(profile="adults-sexual", answers={}), practice=True)
+    with pytest.raises(PracticeOnly):
+        page(practice)
+    with pytest.raises(PracticeOnly):  # nor a real one on a practice-only profile
+        page(screening(profile="adults-sexual", answers={}))

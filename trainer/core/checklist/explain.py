@@ -64,3 +64,32 @@ def contact_kinds(age: str) -> tuple[str, ...]:
     if age == "adult":
         return tuple(k for k in CONTACT_ORDER if k != "child-protection") + ("child-protection",)
     return CONTACT_ORDER
+
+
+def verification_lines(counts, _: Gettext) -> list[str]:
+    """What the result screen and the referral summary say about how sure the profile's
+    grades and rules are (`counts`: report.VerificationCounts), one sentence per line."""
+    lines = [
+        _("Indicators whose grade in this list is verified against the source document: %(verified)d of %(n)d.") % {"verified": counts.verified, "n": counts.indicators},
+        _("Rules verified against the source document: %(verified)d of %(n)d.") % {"verified": counts.rules_verified, "n": counts.rules},
+    ]
+    if counts.secondary:
+        lines.append(_("Grades taken from secondary sources, not yet verified: %(n)d.") % {"n": counts.secondary})
+    if counts.project:
+        lines.append(_("Indicators or grades composed by this project, found in no source: %(n)d.") % {"n": counts.project})
+    return lines
+
+
+def practice_words(_: Gettext) -> str:
+    """The banner of a practice-only profile or a practice run, on every screen that shows it."""
+    return _("Practice only: the lists of this profile are not complete or not verified. Its result is never the result of a real screening and cannot be used for a referral.")
+
+
+def draft_translation_words(_: Gettext) -> str:
+    """Beside interviewee text that no fluent reviewer has checked (in the officer's language)."""
+    return _("Draft translation: confirm with an interpreter")
+
+
+def untranslated_words(language: str, _: Gettext) -> str:
+    """Beside interviewee text that the person's language does not have yet."""
+    return _("Not translated yet: shown in %(language)s") % {"language": language}

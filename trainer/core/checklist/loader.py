@@ -284,7 +284,8 @@ def _parse_indicator(
         return False
     for pid, rc in raw_checks.items():
         if pid not in in_profiles:
-            c.err(f"grade_checks: '{pid}' is not a profile that lists this indicator", *path, "grade_checks", pid)
+            first = (next(iter(rc)),) if isinstance(rc, dict) and rc else ()
+            c.err(f"grade_checks: '{pid}' is not a profile that lists this indicator", *path, "grade_checks", pid, *first)
             return False
         if not isinstance(rc, dict):
             c.err(f"grade_checks: '{pid}' must be a table holding verified = ... or unverified = ...", *path, "grade_checks", pid)

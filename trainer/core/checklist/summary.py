@@ -26,9 +26,10 @@ from babel import Locale, UnknownLocaleError
 
 from ..i18n import Translator, is_rtl, normalise
 from .engine import PracticeOnly, evaluate
-from .explain import combination_words, contact_kinds, grade_word, kind_label, status_words
+from .explain import combination_words, contact_kinds, grade_word, kind_label, status_words, verification_lines
 from .model import Country, IndicatorSet, ReferralDirectory, SetText
 from .store import Screening
+from .report import verification_counts
 from .verification import verification_note
 from .wording import outcome_wording
 
@@ -237,6 +238,7 @@ def referral_summary_html(
         _contacts(directory, country, profile.age, tr),
         _el("h2", _("About the instrument")),
         _el("p", _("About the grades used: %(note)s") % {"note": verification_note(indicator_set, profile.id, _)}),
+        _list((_e(line) for line in verification_lines(verification_counts(indicator_set, profile.id), _)), ' class="verification"'),
         '<p class="muted">' + _e(_("Source: %(citation)s")).replace("%(citation)s", _data(indicator_set.source.citation)) + "</p>",
     ]
     if include_notes and screening.notes.strip():

@@ -18,6 +18,7 @@ from typing import Callable, Mapping
 
 from ..i18n import N_
 from .model import IndicatorSet
+from .report import verification_counts
 
 Gettext = Callable[[str], str]
 
@@ -27,35 +28,33 @@ VERIFICATION_NOTES: Mapping[tuple[str, str], str] = {
         "indicator has been noted; it is not a threshold and not a finding of forced labour."
     ),
     ("ilo-ec-delphi-2009", "adults-labour"): N_(
-        "Grades from the identification notes' adults/labour table (secondary sources, "
-        "unverified against wcms_105023). The combination rule is the one commonly attributed "
-        "to the brochure; one secondary source instead requires deceptive OR coercive "
-        "recruitment AND exploitation AND coercion at destination, with abuse of vulnerability "
-        "only reinforcing the means. Unverified."
+        "Every grade of this list is unverified: taken from the identification notes' "
+        "adults/labour table, which reports it from secondary sources; the brochure's own table "
+        'could not be consulted. The combination rule is the one commonly attributed to the '
+        'brochure (unverified); one secondary source instead requires deceptive or coercive '
+        'recruitment, exploitation and coercion at destination.'
     ),
     ("ilo-ec-delphi-2009", "adults-sexual"): N_(
-        "UNVERIFIED PLACEHOLDER GRADES. The identification notes hold no grades for the "
-        "adults/sexual list. Until it is checked against wcms_105023 and WCMS_105036, this "
-        "profile reuses the adults/labour indicators and grades unchanged; the real list is "
-        "reported to differ in places. Use it for training and orientation only, and say so "
-        "when you refer. The combination rule is the adult rule (also unverified)."
+        'PRACTICE ONLY. This list is composed by the project, not taken from the brochure: the '
+        'indicators it shares with the adults/labour list keep their labour grades, and its own '
+        'sexual-exploitation indicators are graded by analogy with the nearest labour indicator. '
+        'None of it is checked against wcms_105023 or WCMS_105036. The combination rule is the '
+        'adult rule (unverified).'
     ),
     ("ilo-ec-delphi-2009", "children-labour"): N_(
-        "Grades from the identification notes' children/labour table (secondary sources, "
-        "unverified against wcms_105023; the list reportedly has 65 indicators and no weak "
-        "grade, which this data matches). The child rule follows Palermo Art. 3(c): the act "
-        "plus exploitation, no means (verified in the notes); the brochure's own wording of "
-        "the child rule is unverified. The 'act' element is this app's addition, so that "
-        "recruitment, transport or harbouring can be recorded without any means."
+        "Every grade of this list is unverified: taken from the identification notes' "
+        'children/labour table (secondary sources; the list reportedly has 65 indicators and no '
+        'weak grade, which this data matches). The child rule follows Palermo Art. 3(c): the act '
+        "plus exploitation, no means; the brochure's own wording of it is unverified. The 'act' "
+        "element is this app's addition, so that recruitment, transport or harbouring can be "
+        'recorded without any means.'
     ),
     ("ilo-ec-delphi-2009", "children-sexual"): N_(
-        "UNVERIFIED PLACEHOLDER GRADES. The identification notes hold no grades for the "
-        "children/sexual list. Until it is checked against wcms_105023 and WCMS_105036, this "
-        "profile reuses the children/labour indicators and grades unchanged; the real list is "
-        "reported to differ in places. Use it for training and orientation only, and say so "
-        "when you refer. Any sexual exploitation of a child is a child-protection emergency "
-        "whatever the grades say. The child rule follows Palermo Art. 3(c) (see "
-        "children-labour)."
+        'PRACTICE ONLY. This list is composed by the project, not taken from the brochure: the '
+        'indicators it shares with the children/labour list keep their labour grades, and its own '
+        'sexual-exploitation indicators are graded by analogy. None of it is checked against '
+        'wcms_105023 or WCMS_105036. Any sexual exploitation of a child is a child-protection '
+        'emergency, whatever this checklist shows.'
     ),
 }
 
@@ -69,6 +68,8 @@ def verification_note(indicator_set: IndicatorSet, profile_id: str, _: Gettext) 
 
 
 def is_unverified(indicator_set: IndicatorSet, profile_id: str) -> bool:
-    """Placeholder or unchecked grades that the screens must warn about. Decided on the
-    source text, so a translation can never switch the warning off."""
-    return "UNVERIFIED" in indicator_set.profiles[profile_id].verification
+    """Whether any grade or rule the profile applies is unverified, so that the screens show
+    the profile's note. Decided on the data's checks, so a translation can never switch the
+    warning off."""
+    v = verification_counts(indicator_set, profile_id)
+    return v.verified < v.indicators or v.rules_verified < v.rules

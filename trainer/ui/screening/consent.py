@@ -7,6 +7,7 @@ import flet as ft
 from ...core.checklist.store import ABANDONED
 from .. import theme, widgets
 from . import lock
+from ...core.checklist.explain import draft_translation_words, practice_words, untranslated_words
 from .chrome import go, interviewee_text, language_in_ui, screening_view, side_by_side, small
 
 
@@ -42,10 +43,15 @@ def build(app, params) -> ft.View:
         go(app, "/screening")
 
     notices: list[ft.Control] = []
+    if s.practice:
+        notices.append(widgets.notice(practice_words(_), tone="warn", key="practice-only"))
     if person_fb:
         notices.append(widgets.notice(_("This instrument has no text in %(lang)s yet; an interpreter is needed.") % {"lang": language_in_ui(app, s.interviewee_lang)}, tone="warn"))
     if person.translation == "unreviewed":
         notices.append(small(_("The %(lang)s text is a draft translation not yet checked by a fluent reviewer.") % {"lang": language_in_ui(app, person.lang)}, app, key="translation-unreviewed"))
+        notices.append(small(draft_translation_words(_), app, key="translation-draft"))
+    if not person_fb and person.fell_back("consent"):
+        notices.append(small(untranslated_words(language_in_ui(app, iset.source_language), _), app, key="consent-untranslated"))
 
     controls = [
         widgets.heading(_("Introduction and consent"), scale),

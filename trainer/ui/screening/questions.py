@@ -10,7 +10,8 @@ from ...core.checklist import Answer
 from ...core.checklist.store import IN_PROGRESS
 from .. import theme, widgets
 from . import lock
-from .chrome import go, interviewee_text, screening_view, side_by_side, small, status_colour, status_words
+from ...core.checklist.explain import draft_translation_words, practice_words, untranslated_words
+from .chrome import go, interviewee_text, language_in_ui, screening_view, side_by_side, small, status_colour, status_words
 
 
 def answer_labels(app) -> dict[str, str]:
@@ -91,13 +92,12 @@ def build(app, params) -> ft.View:
         body: list[ft.Control] = [ft.Row(head, vertical_alignment=ft.CrossAxisAlignment.START), small(t.officer, app)]
         for qi, q in enumerate(t.questions):
             if bilingual:
-                body.append(
-                    side_by_side(
-                        ft.Text(q, size=theme.size(14, scale), key=f"question-officer-{iid}-{qi}"),
-                        interviewee_text(pt.questions[qi], person.lang, size=theme.size(22, scale), weight=ft.FontWeight.W_500, key=f"question-person-{iid}-{qi}"),
-                        person.lang,
-                    )
-                )
+                theirs: ft.Control = interviewee_text(pt.questions[qi], person.lang, size=theme.size(22, scale), weight=ft.FontWeight.W_500, key=f"question-person-{iid}-{qi}")
+                if person.questions_fell_back(iid):
+                    theirs = ft.Column([theirs, small(untranslated_words(language_in_ui(app, iset.source_language), _), app, key=f"question-untranslated-{iid}-{qi}")], spacing=2)
+                elif person.needs_review:
+                    theirs = ft.Column([theirs, small(draft_translation_words(_), app, key=f"question-draft-{iid}-{qi}")], spacing=2)
+                body.append(side_by_side(ft.Text(q, size=theme.size(14, scale), key=f"question-officer-{iid}-{qi}"), theirs, person.lang))
             else:
                 body.append(ft.Text(q, size=theme.size(19, scale), weight=ft.FontWeight.W_500, key=f"question-officer-{iid}-{qi}"))
         body.append(small(_("You may see: %(what)s") % {"what": t.observe}, app, italic=True))
@@ -145,6 +145,8 @@ def build(app, params) -> ft.View:
         status_box,
         answered,
     ]
+    if s.practice:
+        top.insert(0, widgets.notice(practice_words(_), tone="warn", key="practice-only"))
     if state.private_done is not None:
         top.append(
             widgets.notice(

@@ -7,6 +7,7 @@ import flet as ft
 
 from ...core.checklist import explain, outcome_wording
 from ...core.checklist.store import ABANDONED, COMPLETE, IN_PROGRESS, NOTES_MAX
+from ...core.checklist.report import verification_counts
 from ...core.checklist.verification import is_unverified, verification_note
 from .. import theme, widgets
 from . import lock
@@ -53,9 +54,13 @@ def build(app, params) -> ft.View:
         ),
     )
     notes_line = [small(_("Indicators are not proof. This result supports a referral decision; it does not decide anyone's status."), app, key="not-proof")]
+    if outcome.practice:
+        notes_line.insert(0, widgets.notice(explain.practice_words(_), tone="warn", key="practice-only"))
     if is_unverified(iset, s.profile_id):
         note = verification_note(iset, s.profile_id, _)
         notes_line.append(widgets.notice(_("About the grades used: %(note)s") % {"note": note}, tone="warn", key="unverified-grades"))
+    counts = explain.verification_lines(verification_counts(iset, s.profile_id), _)
+    notes_line.append(small("\n".join(counts), app, key="verification-counts"))
     if words.needs_review or words.fell_back:
         notes_line.append(small(_("This wording is not yet reviewed in your language."), app))
     if not outcome.complete:
@@ -138,7 +143,7 @@ def build(app, params) -> ft.View:
         *steps,
         widgets.heading(_("Referral contacts"), scale, level=2),
         *contacts_section(app, kinds),
-        *summary_section(app),
+        *([] if outcome.practice else summary_section(app)),
         widgets.heading(_("Elements"), scale, level=2),
         *elements,
         *actions,

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import flet as ft
 
+from ...core.checklist.explain import practice_words
 from ...core.i18n import language_name
 from ...core.checklist.store import ABANDONED, COMPLETE, IN_PROGRESS
 from .. import theme, widgets
@@ -135,9 +136,10 @@ def build_new(app, params) -> ft.View:
         text, _fb = iset.officer_text(officer)
         profile = iset.profiles[choice["profile"]]
         items: list[ft.Control] = [small(text.profiles[profile.id][1], app, key="profile-description")]
-        if "UNVERIFIED" in profile.verification:
-            items.append(widgets.notice(_("The grades of this profile are unverified placeholders. Use the result for orientation only, and say so when you refer."), tone="warn", key="profile-unverified"))
+        if profile.practice:
+            items.append(widgets.notice(practice_words(_), tone="warn", key="profile-practice"))
         warning.controls = items
+        start_button.content = _("Start a practice screening") if profile.practice else _("Continue to the introduction")
 
     def pick_set(e):
         choice["set"] = e.control.value
@@ -159,11 +161,13 @@ def build_new(app, params) -> ft.View:
             profile_id=choice["profile"],
             officer_lang=officer,
             interviewee_lang=choice["lang"],
+            practice=iset.profiles[choice["profile"]].practice is not None,
         )
         state.screening = s
         state.touch()
         go(app, f"/screening/s/{s.id}/consent")
 
+    start_button = widgets.primary(_("Continue to the introduction"), start, icon=ft.Icons.ARROW_FORWARD, key="start-screening")
     instruments = ft.RadioGroup(
         key="choose-instrument",
         value=choice["set"],
@@ -179,6 +183,6 @@ def build_new(app, params) -> ft.View:
         warning,
         lang_box,
         small(_("No name is recorded: the screening gets a case reference."), app),
-        widgets.primary(_("Continue to the introduction"), start, icon=ft.Icons.ARROW_FORWARD, key="start-screening"),
+        start_button,
     ]
     return screening_view(app, route, _("New screening"), controls)

@@ -135,8 +135,13 @@ class ChecklistState:
         return self.sets[s.set_id]
 
     def outcome(self) -> Outcome:
+        """The screening's result. A practice run gets a practice result; so does a screening
+        recorded before its profile became practice-only (it can never be a real result: the
+        referral summary refuses it, and the screens say it is practice)."""
         s = self.screening
-        return evaluate(self.indicator_set(s), s.profile_id, s.answers)
+        iset = self.indicator_set(s)
+        practice = s.practice or iset.profiles[s.profile_id].practice is not None
+        return evaluate(iset, s.profile_id, s.answers, practice=practice)
 
     def answer(self, indicator_id: str, value: Answer | str | None) -> Outcome:
         self.touch()
