@@ -42,11 +42,23 @@ SECURITY_HEADERS = [
 
 # When a glyph is missing from the app's fonts, the Flutter web engine fetches a Noto
 # fallback font from "<font base>/<family>/<version>/<file>.woff2" (a CDN address unless
-# no_cdn). Offline that is a 404 and Arabic mixed into other text shows as empty boxes, so
-# those requests are answered with the bundled Arabic font (the engine reads TrueType too).
+# no_cdn; with no_cdn, "/assets/fonts/notosansbengali/v26/....woff2" and so on). Offline that
+# is a 404 and the text shows as empty boxes, so those requests are answered with bundled
+# fonts (the engine reads TrueType too). The engine fetches only the regular weight.
+# Latin, Cyrillic and Vietnamese need nothing: the engine's bundled Roboto covers them.
+FONTS_DIR = ASSETS_DIR / "fonts"
 FALLBACK_FONTS = {
-    "/assets/fonts/notosansarabic/": ASSETS_DIR / "fonts" / "NotoNaskhArabic-Regular.ttf",
-    "/assets/fonts/notonaskharabic/": ASSETS_DIR / "fonts" / "NotoNaskhArabic-Regular.ttf",
+    # Arabic, Urdu, Persian (Noto Naskh Arabic has the Urdu and Persian letters).
+    "/assets/fonts/notosansarabic/": FONTS_DIR / "NotoNaskhArabic-Regular.ttf",
+    "/assets/fonts/notonaskharabic/": FONTS_DIR / "NotoNaskhArabic-Regular.ttf",
+    # Bengali (bn), Devanagari (ne, hi), Ethiopic (ti, am): subsets, see assets/fonts/README.md.
+    "/assets/fonts/notosansbengali/": FONTS_DIR / "NotoSansBengali-Regular.ttf",
+    "/assets/fonts/notosansdevanagari/": FONTS_DIR / "NotoSansDevanagari-Regular.ttf",
+    # For Devanagari the engine asks for "Noto Sans" (Google's Noto Sans includes Devanagari).
+    # Roboto already draws Latin, Greek, Cyrillic and Vietnamese, so Devanagari is what this
+    # request is for; rarer Latin/Cyrillic letters Roboto lacks would still show as boxes.
+    "/assets/fonts/notosans/": FONTS_DIR / "NotoSansDevanagari-Regular.ttf",
+    "/assets/fonts/notosansethiopic/": FONTS_DIR / "NotoSansEthiopic-Regular.ttf",
 }
 
 
