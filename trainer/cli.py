@@ -57,6 +57,50 @@ def _cmd_print(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_i18n_status(args: argparse.Namespace) -> int:
+    from .core import catalogues
+    from .core.errors import rel
+    from .core.i18n import locales_dir
+
+    locales = Path(args.locales) if args.locales else locales_dir()
+    if not locales.is_dir():
+        print(f"trainer: no locales folder at {locales}", file=sys.stderr)
+        return 2
+    result = catalogues.compute(locales)
+    for e in result.errors:
+        print(e, file=sys.stderr)
+    print("\n".join(catalogues.report_lines(result, locales)))
+    failed = bool(result.errors) or any(s.problem for s in result.statuses)
+    status_file = Path(args.write or args.check or locales / "STATUS.md")
+    if args.write or args.check:
+        try:
+            text = status_file.read_text(encoding="utf-8")
+            new = catalogues.updated_status_file(text, result)
+        except (OSError, catalogues.StatusFileError) as exc:
+            print(f"{rel(status_file)}: {exc}", file=sys.stderr)
+            return 1
+        if args.write:
+            if new != text:
+                status_file.write_text(new, encoding="utf-8")
+                print(f"\nwrote the table in {rel(status_file)}")
+            else:
+                print(f"\n{rel(status_file)} was already up to date")
+        elif new != text:
+            print(f"\n{rel(status_file)}: the table is out of date; run: trainer i18n status --write {rel(status_file)}",
+                  file=sys.stderr)
+            failed = True
+    if args.check:
+        drift = catalogues.template_drift(locales)
+        if drift is not None and any(drift):
+            missing, gone = drift
+            print(f"\n{rel(locales / catalogues.TEMPLATE_NAME)}: out of date with the code ({len(missing)} new, "
+                  f"{len(gone)} removed); run: locales/update.sh", file=sys.stderr)
+            for m in missing[:10]:
+                print(f"  new: {m!r}", file=sys.stderr)
+            failed = True
+    return 1 if failed else 0
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Shows each option's default after its help, unless the help already says it or there is
     none worth saying (None, False)."""
@@ -254,6 +298,18 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     st = cur_sub.add_parser("status", help="which content version this device uses")
     st.add_argument("--data-dir", default=None, help="the device data folder (default: the app's per-user data folder)")
     st.set_defaults(func=_cmd_status)
+    i18n = sub.add_parser("i18n", help="UI translations: how complete each language is",
+                          description="Count every UI catalogue under locales/ with Babel: translated/total, what is "
+                                      "shown in English, which languages are offered by default (locales/languages.toml) "
+                                      "and each catalogue's review status.")
+    i18n_sub = i18n.add_subparsers(dest="i18n_command", required=True)
+    ist = i18n_sub.add_parser("status", help="per language: translated, total, percent, offered, review status")
+    ist.add_argument("--locales", default=None, help="locales folder (default: the bundled one)")
+    ist.add_argument("--write", metavar="STATUS.md", default=None,
+                    help="regenerate the table in this file (e.g. locales/STATUS.md); the rest of it is kept")
+    ist.add_argument("--check", metavar="STATUS.md", default=None,
+                    help="exit non-zero if this file's table or messages.pot is out of date")
+    st.set_defaults(func=_cmd_i18n_status)
 
     for add in _feature_cli(command):
         add(sub)
@@ -291,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["app", *argv]
-    known = {"app", "curricula"} | SERVER_COMMANDS | CHECKLIST_COMMANDS
+    known = {"app", "curricula", "i18n"} | SERVER_COMMANDS | CHECKLIST_COMMANDS
     parser = build_parser(argv[0] if argv[0] in known else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
