@@ -262,6 +262,12 @@ def use_cache_dir(path: str | Path | None) -> None:
     _cache_dir = Path(path) if path else None
 
 
+def forget() -> None:
+    """Drop the in-memory counts (the next call reads the cache file or counts again)."""
+    with _lock:
+        _memo.clear()
+
+
 def _read_cache(key: str, locales: Path) -> tuple[LanguageStatus, ...] | None:
     if _cache_dir is None:
         return None
