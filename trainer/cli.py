@@ -71,6 +71,15 @@ def _cmd_i18n_status(args: argparse.Namespace) -> int:
         print(e, file=sys.stderr)
     print("\n".join(catalogues.report_lines(result, locales)))
     failed = bool(result.errors) or any(s.problem for s in result.statuses)
+    for lang in args.missing or ():
+        if lang not in result.codes or lang == catalogues.SOURCE_LANGUAGE:
+            print(f"trainer: no catalogue for '{lang}'; known: {', '.join(result.codes[1:])}", file=sys.stderr)
+            return 2
+        missing = catalogues.untranslated_ids(locales, lang)
+        print(f"\n{lang}: {len(missing)} string{'s' if len(missing) != 1 else ''} shown in English "
+              f"(missing, empty or fuzzy in {rel(catalogues.catalogue_path(locales, lang))}):")
+        for msgid in missing:
+            print(f"  {(msgid[0] if isinstance(msgid, tuple) else msgid)!r}")
     status_file = Path(args.write or args.check or locales / "STATUS.md")
     if args.write or args.check:
         try:
@@ -305,11 +314,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     i18n_sub = i18n.add_subparsers(dest="i18n_command", required=True)
     ist = i18n_sub.add_parser("status", help="per language: translated, total, percent, offered, review status")
     ist.add_argument("--locales", default=None, help="locales folder (default: the bundled one)")
+    ist.add_argument("--missing", metavar="LANG", action="append",
+                    help="also list the strings LANG does not translate (shown in English); repeatable")
     ist.add_argument("--write", metavar="STATUS.md", default=None,
                     help="regenerate the table in this file (e.g. locales/STATUS.md); the rest of it is kept")
     ist.add_argument("--check", metavar="STATUS.md", default=None,
                     help="exit non-zero if this file's table or messages.pot is out of date")
-    st.set_defaults(func=_cmd_i18n_status)
+    ist.set_defaults(func=_cmd_i18n_status)
 
     for add in _feature_cli(command):
         add(sub)

@@ -4,6 +4,7 @@ untranslated strings in English, and locales/STATUS.md generated from the catalo
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from pathlib import Path
@@ -50,13 +51,16 @@ def test_a_new_catalogue_is_discovered_but_below_the_threshold_is_not_offered_by
 
 def test_the_threshold_and_the_order_come_from_languages_toml(sw):
     locales = sw["locales"]
-    set_config(locales, 'order = ["en", "sw", "fr"]\noffer_threshold = 10\n')
+    share = math.floor(1e6 * 100 * len(sw["translated"]) / sw["total"]) / 1e6  # just over 10 %
+    set_config(locales, f'order = ["en", "sw", "fr"]\noffer_threshold = {share:.6f}\n')
     assert i18n.ui_languages() == ("en", "sw", "fr", "ar", "es", "pt", "ru")  # unlisted ones by code
     assert i18n.partial_languages() == ()
-    set_config(locales, 'order = ["en", "sw", "fr"]\noffer_threshold = 10.1\n')
-    assert LANG not in i18n.ui_languages()  # 48 of 478 is 10.04 %
+    set_config(locales, f'order = ["en", "sw", "fr"]\noffer_threshold = {share + 0.01:.6f}\n')
+    assert LANG not in i18n.ui_languages() and i18n.partial_languages() == (LANG,)
     set_config(locales, "offer_threshold = 100\n")
-    assert i18n.ui_languages() == ("en", "ar", "es", "fr", "pt", "ru")  # complete catalogues only
+    status = i18n.ui_status()
+    complete = [s.code for s in status.statuses if s.translated == s.total]
+    assert i18n.ui_languages() == tuple(complete) and complete[0] == "en"
 
 
 def test_a_catalogue_added_while_running_appears_without_a_restart(sw):
@@ -119,6 +123,10 @@ def test_status_command_prints_translated_total_percent_fallback_and_review(sw, 
     assert f"{total - n} shown in English (1 fuzzy)" in line and "not yet reviewed by a fluent human" in line
     fr = next(line for line in out.splitlines() if line.strip().startswith("fr "))
     assert "offered" in fr and "still being translated" not in fr
+    assert main(["i18n", "status", "--locales", str(sw["locales"]), "--missing", "sw"]) == 0
+    listed = capsys.readouterr().out.split(f"sw: {total - n} strings shown in English")[1].splitlines()[1:]
+    assert len(listed) == total - n
+    assert "  'Cohorts'" in listed and f"  {FUZZY!r}" in listed
 
 
 def test_a_recorded_review_shows_in_the_status(sw):

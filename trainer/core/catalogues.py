@@ -240,6 +240,23 @@ def count_catalogue(po: Path, lang: str, template: set | None) -> LanguageStatus
     return LanguageStatus(lang, translated, len(ids), fuzzy, review, produced)
 
 
+def untranslated_ids(locales: Path, lang: str) -> list:
+    """The template's msgids a catalogue does not translate (shown in English), in template order."""
+    from babel.messages.pofile import read_po
+
+    locales = Path(locales)
+    pot = locales / TEMPLATE_NAME
+    with catalogue_path(locales, lang).open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    if pot.is_file():
+        with pot.open("rb") as fh:
+            ids = [m.id for m in read_po(fh) if m.id]
+    else:
+        ids = [m.id for m in catalog if m.id]
+    done = {m.id for m in catalog if m.id and _translated(m)}
+    return [i for i in ids if i not in done]
+
+
 def _fingerprint(locales: Path, codes: tuple[str, ...]) -> str:
     parts = [f"v{CACHE_FORMAT}"]
     for p in [Path(locales) / TEMPLATE_NAME, Path(locales) / CONFIG_NAME, *(catalogue_path(locales, c) for c in codes)]:
