@@ -33,6 +33,14 @@ def set_config(locales: Path, text: str) -> None:
     os.utime(path, (later, later))
 
 
+def translate(po: Path, msgid: str, text: str) -> None:
+    """What a translator does: fill in one empty entry."""
+    old = po.read_text(encoding="utf-8")
+    new = old.replace(f'msgid "{msgid}"\nmsgstr ""\n', f'msgid "{msgid}"\nmsgstr "{text}"\n')
+    assert new != old
+    po.write_text(new, encoding="utf-8")
+
+
 # --- discovery and the threshold ------------------------------------------------------------
 
 
@@ -72,8 +80,7 @@ def test_a_catalogue_added_while_running_appears_without_a_restart(sw):
     assert i18n.partial_languages() == (LANG,)
     po = locales / LANG / "LC_MESSAGES" / "messages.po"
     assert i18n.Translator(LANG).gettext("Cohorts") == "Cohorts"
-    text = po.read_text(encoding="utf-8") + '\nmsgid "Cohorts"\nmsgstr "Vikundi"\n'
-    po.write_text(text, encoding="utf-8")
+    translate(po, "Cohorts", "Vikundi")
     later = time.time() + 2
     os.utime(po, (later, later))
     assert i18n.Translator(LANG).gettext("Cohorts") == "Vikundi"  # an edited catalogue is reloaded
@@ -171,7 +178,7 @@ def test_status_file_is_generated_and_checked(sw, capsys):
     assert "## Review log" in text and "## Recording a review" in text  # the hand-written parts stay
     assert catalogues.updated_status_file(text, catalogues.compute(sw["locales"])) == text
     po = sw["locales"] / LANG / "LC_MESSAGES" / "messages.po"
-    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "Cohorts"\nmsgstr "Vikundi"\n', encoding="utf-8")
+    translate(po, "Cohorts", "Vikundi")
     assert catalogues.updated_status_file(text, catalogues.compute(sw["locales"])) != text
 
 
