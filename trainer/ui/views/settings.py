@@ -45,9 +45,9 @@ def build(app, params) -> ft.View:
         share = app.tr.percent(s.translated / s.total if s.total else 1.0)
         return f"{language_name(code)} · {_('{percent} translated').format(percent=share)}"
 
-    def language_choice(key: str, label: str, codes, value, on_change, partial=()) -> ft.Control:
+    def language_choice(key: str, label: str, codes, value, on_change, partial=(), switch=None) -> ft.Control:
         """Each language by its own name, in its own script; big radio rows, not a dropdown.
-        Languages still being translated follow under their own heading, with their share."""
+        Languages still being translated follow the switch that reveals them, with their share."""
 
         def radio(code: str, text: str) -> ft.Radio:
             return ft.Radio(
@@ -58,10 +58,11 @@ def build(app, params) -> ft.View:
             )
 
         rows: list[ft.Control] = [radio(code, language_name(code)) for code in codes]
+        if switch is not None:
+            rows.append(switch)
         if partial:
-            rows.append(ft.Text(_("Languages still being translated"), key=f"{key}-partial-heading",
-                                weight=ft.FontWeight.W_500, size=theme.size(14, app.text_scale)))
-            rows.append(ft.Text(_("Whatever is not yet translated is shown in English."), size=theme.size(13, app.text_scale)))
+            rows.append(ft.Text(_("Whatever is not yet translated is shown in English."), key=f"{key}-partial-note",
+                                size=theme.size(13, app.text_scale)))
             rows += [radio(code, partial_label(code)) for code in partial]
         return ft.Column(
             [
@@ -71,8 +72,6 @@ def build(app, params) -> ft.View:
             spacing=4,
         )
 
-    ui_dd = language_choice("ui-language", _("App language"), languages.offered, app.ui_language, set_ui,
-                            partial=languages.partial if show_partial else ())
     partial_switch = (
         ft.Switch(
             key="show-partial-languages",
@@ -84,6 +83,8 @@ def build(app, params) -> ft.View:
         if languages.partial
         else None
     )
+    ui_dd = language_choice("ui-language", _("App language"), languages.offered, app.ui_language, set_ui,
+                            partial=languages.partial if show_partial else (), switch=partial_switch)
     content_dd = language_choice(
         "content-language",
         _("Training content language"),
@@ -113,7 +114,6 @@ def build(app, params) -> ft.View:
     controls: list[ft.Control] = [
         widgets.heading(_("Language"), app.text_scale, level=2),
         ui_dd,
-        *([partial_switch] if partial_switch else []),
         content_dd,
         ft.Text(_("Training modules not yet translated are shown in their original language, with a notice."), size=theme.size(13, app.text_scale)),
         widgets.heading(_("Text size"), app.text_scale, level=2),
