@@ -209,3 +209,12 @@ def test_bundled_languages_are_offered_exactly_by_the_configured_threshold():
         )
         assert result.status(code).translated == done, code
         assert (code in result.offered) == (100 * done / len(ids) >= config.offer_threshold), code
+
+
+def test_bundled_template_has_every_ui_string_of_the_code():
+    """The counts are against messages.pot: a string missing from it would be shown in English
+    in every language without being counted. `locales/update.sh` re-extracts it."""
+    drift = catalogues.template_drift(BUNDLED)
+    assert drift is not None
+    missing, removed = drift
+    assert (missing, removed) == ([], []), "locales/messages.pot is out of date with the code: run locales/update.sh"

@@ -86,19 +86,20 @@ class Formats:
         return self.t.date(value, "medium")
 
 
-def languages() -> list[tuple[str, str]]:
+def languages(status=None) -> list[tuple[str, str]]:
     """The language links offered by default (locales/languages.toml), in display order."""
-    return [(code, language_name(code)) for code in ui_status().offered]
+    return [(code, language_name(code)) for code in (status or ui_status()).offered]
 
 
-def partial_languages(t: Translator) -> list[tuple[str, str, str]]:
+def partial_languages(t: Translator, status=None) -> list[tuple[str, str, str]]:
     """Languages still being translated, each with how much of it is translated ('10 %')."""
-    status = ui_status()
+    status = status or ui_status()
     return [(s.code, language_name(s.code), t.percent(s.translated / s.total if s.total else 1.0))
             for s in status.statuses if s.code in status.partial]
 
 
 def render(template: str, t: Translator, context: dict[str, Any], *, status: int = 200, headers: dict | None = None) -> Response:
+    languages_now = ui_status()
     page = _env.get_template(template).render(
         _=t.gettext,
         gettext=t.gettext,
@@ -106,8 +107,8 @@ def render(template: str, t: Translator, context: dict[str, Any], *, status: int
         lang=t.lang,
         rtl=t.rtl,
         fmt=Formats(t),
-        ui_languages=languages(),
-        partial_languages=partial_languages(t),
+        ui_languages=languages(languages_now),
+        partial_languages=partial_languages(t, languages_now),
         language_name=language_name,
         **context,
     )
