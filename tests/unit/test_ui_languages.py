@@ -218,3 +218,19 @@ def test_bundled_template_has_every_ui_string_of_the_code():
     assert drift is not None
     missing, removed = drift
     assert (missing, removed) == ([], []), "locales/messages.pot is out of date with the code: run locales/update.sh"
+
+
+def test_a_folder_that_is_no_language_and_a_broken_catalogue_are_reported_not_fatal(sw, capsys):
+    locales = sw["locales"]
+    odd = locales / "swahili" / "LC_MESSAGES"
+    odd.mkdir(parents=True)
+    (odd / "messages.po").write_bytes((locales / LANG / "LC_MESSAGES" / "messages.po").read_bytes())
+    po = locales / LANG / "LC_MESSAGES" / "messages.po"
+    po.write_bytes(b'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Settings"\nmsgstr "\xff\xfe"\n')
+    assert "swahili" not in i18n.known_languages()
+    assert i18n.Translator(LANG).gettext("Settings") == "Settings"  # English, and the app goes on
+    assert LANG not in i18n.ui_languages() and LANG not in i18n.partial_languages()  # not offered at all
+    assert main(["i18n", "status", "--locales", str(locales)]) == 1
+    captured = capsys.readouterr()
+    assert "swahili/LC_MESSAGES/messages.po:1: 'swahili' is not a language code known to CLDR" in captured.err
+    assert "not offered: " in captured.out and "sw/LC_MESSAGES/messages.po: cannot be read" in captured.out

@@ -27,6 +27,7 @@ import tempfile
 import threading
 import tomllib
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import DataError, rel
@@ -118,17 +119,31 @@ def catalogue_path(locales: Path, lang: str) -> Path:
     return Path(locales) / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+@lru_cache(maxsize=256)
+def is_language_code(code: str) -> bool:
+    """A code Babel (CLDR) knows, so dates, numbers, plurals and direction work for it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(code)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
+    return True
+
+
+def _catalogue_folders(locales: Path) -> list[str]:
+    try:
+        return sorted(e.name for e in os.scandir(locales) if e.is_dir() and catalogue_path(locales, e.name).is_file())
+    except OSError:
+        return []
+
+
 def discover(locales: Path, config: LanguagesConfig | None = None) -> tuple[str, ...]:
     """English plus every language with a catalogue: first in the configured order, then the
-    others by code. A directory listing, cheap enough to call on every request."""
+    others by code. A directory listing, cheap enough to call on every request. A folder whose
+    name is not a language code is left out (`trainer i18n status` reports it)."""
     locales = Path(locales)
-    found: set[str] = set()
-    try:
-        for entry in os.scandir(locales):
-            if entry.is_dir() and catalogue_path(locales, entry.name).is_file():
-                found.add(entry.name)
-    except OSError:
-        pass
+    found = {code for code in _catalogue_folders(locales) if is_language_code(code)}
     found.add(SOURCE_LANGUAGE)
     order = (config or load_config(locales)[0]).order
     listed = [c for c in order if c in found]
@@ -188,7 +203,7 @@ class UiLanguages:
     @property
     def partial(self) -> tuple[str, ...]:
         """Still being translated: reachable, but only behind a clearly labelled choice."""
-        return tuple(s.code for s in self.statuses if not s.meets(self.config.offer_threshold))
+        return tuple(s.code for s in self.statuses if not s.meets(self.config.offer_threshold) and not s.problem)
 
     def status(self, code: str) -> LanguageStatus | None:
         return next((s for s in self.statuses if s.code == code), None)
@@ -323,6 +338,11 @@ def compute(locales: Path) -> UiLanguages:
     locales = Path(locales)
     config, errors = load_config(locales)
     codes = discover(locales, config)
+    for folder in _catalogue_folders(locales):
+        if not is_language_code(folder):
+            errors.append(DataError(rel(catalogue_path(locales, folder)), 1,
+                                    f"'{folder}' is not a language code known to CLDR (Babel), so this catalogue is not "
+                                    "used; name the folder after the language, e.g. sw, pt_BR"))
     template = _template_ids(locales)
     statuses = []
     for code in codes:

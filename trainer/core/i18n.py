@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,8 @@ from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_decimal, format_percent
 
 from . import catalogues
+
+log = logging.getLogger("waymark.i18n")
 
 DEFAULT_LANGUAGE = catalogues.SOURCE_LANGUAGE
 DOMAIN = catalogues.DOMAIN
@@ -125,18 +128,24 @@ def _load_translations(base_dir: str, lang: str, stamps: tuple) -> gettext.NullT
     po, mo = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
     po_stamp, mo_stamp = stamps
     if mo_stamp and (not po_stamp or mo_stamp[1] >= po_stamp[1]):
-        with mo.open("rb") as fh:
-            return gettext.GNUTranslations(fh)
+        try:
+            with mo.open("rb") as fh:
+                return gettext.GNUTranslations(fh)
+        except Exception:  # a damaged .mo: fall back to its .po
+            log.error("compiled UI catalogue %s cannot be read; using the .po", mo, exc_info=True)
     if po_stamp:
         from babel.messages.mofile import write_mo
         from babel.messages.pofile import read_po
 
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=lang)
-        buf = io.BytesIO()
-        write_mo(buf, catalog)  # fuzzy and empty entries are left out: gettext shows English
-        buf.seek(0)
-        return gettext.GNUTranslations(buf)
+        try:
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=lang)
+            buf = io.BytesIO()
+            write_mo(buf, catalog)  # fuzzy and empty entries are left out: gettext shows English
+            buf.seek(0)
+            return gettext.GNUTranslations(buf)
+        except Exception:  # a broken catalogue must not stop the app: English, and say why
+            log.error("UI catalogue %s cannot be read; showing English (run `trainer i18n status`)", po, exc_info=True)
     return gettext.NullTranslations()
 
 

@@ -48,6 +48,17 @@ def content_root(curricula_dir: str | None, data_dir: Path) -> str | None:
     return str(store.root()) if store.active else None
 
 
+def flutter_locale(lang: str) -> ft.Locale:
+    """Babel's 'pt_BR' / 'sr_Latn' as Flutter's language, country and script codes."""
+    from babel import Locale
+
+    try:
+        loc = Locale.parse(lang)
+    except (ValueError, TypeError):
+        return ft.Locale(lang.split("_")[0])
+    return ft.Locale(loc.language, loc.territory, loc.script)
+
+
 def match(pattern: str, route: str) -> dict[str, str] | None:
     """'/module/:module_id' matches '/module/abc' -> {'module_id': 'abc'}."""
     p_parts = [p for p in pattern.split("/") if p]
@@ -121,9 +132,9 @@ class WaymarkApp:
         page.theme, page.dark_theme = theme.themes(self.ui_language)
         mode = self.settings.get("theme") or "system"
         page.theme_mode = {"light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}.get(mode, ft.ThemeMode.SYSTEM)
-        locales = [ft.Locale(lang) for lang in known_languages()]
+        locales = [flutter_locale(lang) for lang in known_languages()]
         page.locale_configuration = ft.LocaleConfiguration(
-            supported_locales=locales, current_locale=ft.Locale(self.ui_language)
+            supported_locales=locales, current_locale=flutter_locale(self.ui_language)
         )
 
     # --- navigation -----------------------------------------------------------------
