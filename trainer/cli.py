@@ -88,16 +88,21 @@ def _cmd_i18n_status(args: argparse.Namespace) -> int:
         except (OSError, catalogues.StatusFileError) as exc:
             print(f"{rel(status_file)}: {exc}", file=sys.stderr)
             return 1
+        counts_file = locales / catalogues.COUNTS_NAME
+        counts = catalogues.shipped_counts(locales, result)
+        old_counts = counts_file.read_text(encoding="utf-8") if counts_file.is_file() else ""
         if args.write:
-            if new != text:
-                status_file.write_text(new, encoding="utf-8")
-                print(f"\nwrote the table in {rel(status_file)}")
-            else:
-                print(f"\n{rel(status_file)} was already up to date")
-        elif new != text:
-            print(f"\n{rel(status_file)}: the table is out of date; run: trainer i18n status --write {rel(status_file)}",
-                  file=sys.stderr)
-            failed = True
+            for path, before, after in ((status_file, text, new), (counts_file, old_counts, counts)):
+                if after != before:
+                    path.write_text(after, encoding="utf-8")
+                    print(f"wrote {rel(path)}")
+                else:
+                    print(f"{rel(path)} was already up to date")
+        else:
+            for path, stale in ((status_file, new != text), (counts_file, counts != old_counts)):
+                if stale:
+                    print(f"\n{rel(path)}: out of date; run: trainer i18n status --write {rel(status_file)}", file=sys.stderr)
+                    failed = True
     if args.check:
         drift = catalogues.template_drift(locales)
         if drift is not None and any(drift):
@@ -317,9 +322,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     ist.add_argument("--missing", metavar="LANG", action="append",
                     help="also list the strings LANG does not translate (shown in English); repeatable")
     ist.add_argument("--write", metavar="STATUS.md", default=None,
-                    help="regenerate the table in this file (e.g. locales/STATUS.md); the rest of it is kept")
+                    help="regenerate the table in this file (e.g. locales/STATUS.md; the rest of it is kept) "
+                         "and the counts the app ships with (locales/counts.json)")
     ist.add_argument("--check", metavar="STATUS.md", default=None,
-                    help="exit non-zero if this file's table or messages.pot is out of date")
+                    help="exit non-zero if this file's table, locales/counts.json or messages.pot is out of date")
     ist.set_defaults(func=_cmd_i18n_status)
 
     for add in _feature_cli(command):

@@ -182,12 +182,41 @@ def test_status_file_is_generated_and_checked(sw, capsys):
     assert catalogues.updated_status_file(text, catalogues.compute(sw["locales"])) != text
 
 
-def test_bundled_status_file_is_up_to_date():
+def test_bundled_status_file_and_shipped_counts_are_up_to_date():
     path = BUNDLED / "STATUS.md"
     text = path.read_text(encoding="utf-8")
-    assert catalogues.updated_status_file(text, catalogues.compute(BUNDLED)) == text, (
-        "locales/STATUS.md is out of date: run `trainer i18n status --write locales/STATUS.md`"
-    )
+    result = catalogues.compute(BUNDLED)
+    hint = "run `trainer i18n status --write locales/STATUS.md`"
+    assert catalogues.updated_status_file(text, result) == text, f"locales/STATUS.md is out of date: {hint}"
+    shipped = (BUNDLED / catalogues.COUNTS_NAME).read_text(encoding="utf-8")
+    assert catalogues.shipped_counts(BUNDLED, result) == shipped, f"locales/counts.json is out of date: {hint}"
+
+
+def test_a_first_start_uses_the_shipped_counts_while_the_catalogues_match_them(tmp_path, monkeypatch):
+    import shutil
+
+    locales = tmp_path / "locales"
+    shutil.copytree(BUNDLED, locales, ignore=shutil.ignore_patterns("*.mo"))  # new mtimes, same contents
+    monkeypatch.setenv("WAYMARK_LOCALES", str(locales))
+    expected = catalogues.compute(locales).statuses
+
+    def no_counting(path):
+        raise AssertionError("counted although the shipped counts match")
+
+    monkeypatch.setattr(catalogues, "compute", no_counting)
+    assert i18n.ui_status().statuses == expected
+    catalogues.forget()
+    edit_french_entry(locales / "fr" / "LC_MESSAGES" / "messages.po")
+    with pytest.raises(AssertionError, match="counted although"):
+        i18n.ui_status()
+
+
+def edit_french_entry(po: Path) -> None:
+    text = po.read_text(encoding="utf-8")
+    assert 'msgstr "Sommaire"' in text
+    po.write_text(text.replace('msgstr "Sommaire"', 'msgstr "Table des matières"', 1), encoding="utf-8")
+    later = time.time() + 2
+    os.utime(po, (later, later))
 
 
 def test_bundled_languages_are_offered_exactly_by_the_configured_threshold():
