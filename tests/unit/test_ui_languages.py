@@ -182,6 +182,19 @@ def test_status_file_is_generated_and_checked(sw, capsys):
     assert catalogues.updated_status_file(text, catalogues.compute(sw["locales"])) != text
 
 
+def test_status_check_fails_until_the_files_are_written_again(sw, capsys):
+    locales = sw["locales"]
+    args = ["i18n", "status", "--locales", str(locales)]
+    assert main([*args, "--check", str(locales / "STATUS.md")]) == 1  # Swahili is not in the table yet
+    assert "STATUS.md: out of date; run: trainer i18n status --write" in capsys.readouterr().err
+    assert main([*args, "--write", str(locales / "STATUS.md")]) == 0
+    assert main([*args, "--check", str(locales / "STATUS.md")]) == 0
+    translate(locales / LANG / "LC_MESSAGES" / "messages.po", "Cohorts", "Vikundi")
+    assert main([*args, "--check", str(locales / "STATUS.md")]) == 1
+    err = capsys.readouterr().err
+    assert "STATUS.md: out of date" in err and "counts.json: out of date" in err
+
+
 def test_bundled_status_file_and_shipped_counts_are_up_to_date():
     path = BUNDLED / "STATUS.md"
     text = path.read_text(encoding="utf-8")

@@ -530,6 +530,8 @@ def template_drift(locales: Path) -> tuple[list[str], list[str]] | None:
     with cfg.open(encoding="utf-8") as fh:
         method_map, options_map = parse_mapping_cfg(fh)
     tops = {pattern.split("/")[0] for pattern, _ in method_map}
+    if not any((root / top).is_dir() for top in tops):
+        return None  # a locales folder without the code beside it (a copy, an installed app)
 
     def wanted(dirpath: str) -> bool:
         parts = Path(os.path.relpath(dirpath, root)).parts
