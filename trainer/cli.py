@@ -77,6 +77,64 @@ def _cmd_print(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_i18n_status(args: argparse.Namespace) -> int:
+    from .core import catalogues
+    from .core.errors import rel
+    from .core.i18n import locales_dir
+
+    locales = Path(args.locales) if args.locales else locales_dir()
+    if not locales.is_dir():
+        print(f"trainer: no locales folder at {locales}", file=sys.stderr)
+        return 2
+    result = catalogues.compute(locales)
+    for e in result.errors:
+        print(e, file=sys.stderr)
+    print("\n".join(catalogues.report_lines(result, locales)))
+    failed = bool(result.errors) or any(s.problem for s in result.statuses)
+    for lang in args.missing or ():
+        if lang not in result.codes or lang == catalogues.SOURCE_LANGUAGE:
+            print(f"trainer: no catalogue for '{lang}'; known: {', '.join(result.codes[1:])}", file=sys.stderr)
+            return 2
+        missing = catalogues.untranslated_ids(locales, lang)
+        print(f"\n{lang}: {len(missing)} string{'s' if len(missing) != 1 else ''} shown in English "
+              f"(missing, empty or fuzzy in {rel(catalogues.catalogue_path(locales, lang))}):")
+        for msgid in missing:
+            print(f"  {(msgid[0] if isinstance(msgid, tuple) else msgid)!r}")
+    status_file = Path(args.write or args.check or locales / "STATUS.md")
+    if args.write or args.check:
+        try:
+            text = status_file.read_text(encoding="utf-8")
+            new = catalogues.updated_status_file(text, result)
+        except (OSError, catalogues.StatusFileError) as exc:
+            print(f"{rel(status_file)}: {exc}", file=sys.stderr)
+            return 1
+        counts_file = locales / catalogues.COUNTS_NAME
+        counts = catalogues.shipped_counts(locales, result)
+        old_counts = counts_file.read_text(encoding="utf-8") if counts_file.is_file() else ""
+        if args.write:
+            for path, before, after in ((status_file, text, new), (counts_file, old_counts, counts)):
+                if after != before:
+                    path.write_text(after, encoding="utf-8")
+                    print(f"wrote {rel(path)}")
+                else:
+                    print(f"{rel(path)} was already up to date")
+        else:
+            for path, stale in ((status_file, new != text), (counts_file, counts != old_counts)):
+                if stale:
+                    print(f"\n{rel(path)}: out of date; run: trainer i18n status --write {rel(status_file)}", file=sys.stderr)
+                    failed = True
+    if args.check:
+        drift = catalogues.template_drift(locales)
+        if drift is not None and any(drift):
+            missing, gone = drift
+            print(f"\n{rel(locales / catalogues.TEMPLATE_NAME)}: out of date with the code ({len(missing)} new, "
+                  f"{len(gone)} removed); run: locales/update.sh", file=sys.stderr)
+            for m in missing[:10]:
+                print(f"  new: {m!r}", file=sys.stderr)
+            failed = True
+    return 1 if failed else 0
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Shows each option's default after its help, unless the help already says it or there is
     none worth saying (None, False)."""
@@ -274,6 +332,21 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     st = cur_sub.add_parser("status", help="which content version this device uses")
     st.add_argument("--data-dir", default=None, help="the device data folder (default: the app's per-user data folder)")
     st.set_defaults(func=_cmd_status)
+    i18n = sub.add_parser("i18n", help="UI translations: how complete each language is",
+                          description="Count every UI catalogue under locales/ with Babel: translated/total, what is "
+                                      "shown in English, which languages are offered by default (locales/languages.toml) "
+                                      "and each catalogue's review status.")
+    i18n_sub = i18n.add_subparsers(dest="i18n_command", required=True)
+    ist = i18n_sub.add_parser("status", help="per language: translated, total, percent, offered, review status")
+    ist.add_argument("--locales", default=None, help="locales folder (default: the bundled one)")
+    ist.add_argument("--missing", metavar="LANG", action="append",
+                    help="also list the strings LANG does not translate (shown in English); repeatable")
+    ist.add_argument("--write", metavar="STATUS.md", default=None,
+                    help="regenerate the table in this file (e.g. locales/STATUS.md; the rest of it is kept) "
+                         "and the counts the app ships with (locales/counts.json)")
+    ist.add_argument("--check", metavar="STATUS.md", default=None,
+                    help="exit non-zero if this file's table, locales/counts.json or messages.pot is out of date")
+    ist.set_defaults(func=_cmd_i18n_status)
 
     for add in _feature_cli(command):
         add(sub)
@@ -311,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["app", *argv]
-    known = {"app", "curricula"} | SERVER_COMMANDS | CHECKLIST_COMMANDS
+    known = {"app", "curricula", "i18n"} | SERVER_COMMANDS | CHECKLIST_COMMANDS
     parser = build_parser(argv[0] if argv[0] in known else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -2,7 +2,13 @@
 
 UI strings live in gettext catalogues under locales/<lang>/LC_MESSAGES/messages.po.
 Compiled .mo files are used when present and up to date; otherwise the .po is compiled in
-memory at start-up, so a fresh checkout runs without a manual `pybabel compile` step.
+memory when the language is first used, so a fresh checkout runs without a manual
+`pybabel compile` step. A catalogue is loaded again when its file changes.
+
+Which languages exist and which are offered by default is decided by the catalogues
+themselves and locales/languages.toml (see core/catalogues.py): `ui_languages()` are offered,
+`partial_languages()` are still being translated (reachable, clearly labelled), and any
+string a catalogue does not translate is shown in English.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -19,9 +26,12 @@ from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_decimal, format_percent
 
-UI_LANGUAGES = ("en", "fr", "es", "ar", "ru", "pt")
-DEFAULT_LANGUAGE = "en"
-DOMAIN = "messages"
+from . import catalogues
+
+log = logging.getLogger("waymark.i18n")
+
+DEFAULT_LANGUAGE = catalogues.SOURCE_LANGUAGE
+DOMAIN = catalogues.DOMAIN
 
 
 def locales_dir() -> Path:
@@ -35,6 +45,27 @@ def locales_dir() -> Path:
     return here.parents[2] / "locales"
 
 
+def ui_status() -> catalogues.UiLanguages:
+    """Every UI language with its completeness (counted once per change of the catalogues)."""
+    return catalogues.ui_languages(locales_dir())
+
+
+def ui_languages() -> tuple[str, ...]:
+    """The languages offered by default (English and every catalogue at or above the
+    threshold in locales/languages.toml), in display order."""
+    return ui_status().offered
+
+
+def partial_languages() -> tuple[str, ...]:
+    """Languages still being translated: offered only behind a clearly labelled choice."""
+    return ui_status().partial
+
+
+def known_languages() -> tuple[str, ...]:
+    """Every UI language that can be chosen (English and every catalogue); no counting."""
+    return catalogues.discover(locales_dir())
+
+
 def normalise(tag: str) -> str:
     """'ar-EG', 'ar_EG', 'AR' -> 'ar_EG' / 'ar' (Babel's form)."""
     try:
@@ -43,8 +74,11 @@ def normalise(tag: str) -> str:
         return tag.split("-")[0].split("_")[0].lower()
 
 
-def negotiate(preferred: list[str] | tuple[str, ...], available: tuple[str, ...] = UI_LANGUAGES) -> str:
-    """Pick the best available language for a device's preferred list (e.g. ['ar-EG', 'fr'])."""
+def negotiate(preferred: list[str] | tuple[str, ...], available: tuple[str, ...] | None = None) -> str:
+    """Pick the best available language for a device's preferred list (e.g. ['ar-EG', 'fr']);
+    by default among the languages offered by default (never one still being translated)."""
+    if available is None:
+        available = ui_languages()
     prefs = [p.replace("-", "_") for p in preferred if p]
     # Babel matches 'ar_EG' to 'ar' only via aliases; also offer each bare language.
     expanded: list[str] = []
@@ -74,24 +108,44 @@ def language_name(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-@lru_cache(maxsize=None)
 def translations(lang: str) -> gettext.NullTranslations:
-    """The gettext catalogue for a language (NullTranslations for English / unknown)."""
+    """The gettext catalogue for a language (NullTranslations for English / unknown). Strings
+    it does not translate come back as the English msgid. Reloaded when its files change."""
     base = locales_dir() / lang / "LC_MESSAGES"
+    stamps = []
+    for path in (base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"):
+        try:
+            st = path.stat()
+            stamps.append((st.st_size, st.st_mtime_ns))
+        except OSError:
+            stamps.append(None)
+    return _load_translations(str(base), lang, tuple(stamps))
+
+
+@lru_cache(maxsize=32)
+def _load_translations(base_dir: str, lang: str, stamps: tuple) -> gettext.NullTranslations:
+    base = Path(base_dir)
     po, mo = base / f"{DOMAIN}.po", base / f"{DOMAIN}.mo"
-    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
-        with mo.open("rb") as fh:
-            return gettext.GNUTranslations(fh)
-    if po.is_file():
+    po_stamp, mo_stamp = stamps
+    if mo_stamp and (not po_stamp or mo_stamp[1] >= po_stamp[1]):
+        try:
+            with mo.open("rb") as fh:
+                return gettext.GNUTranslations(fh)
+        except Exception:  # a damaged .mo: fall back to its .po
+            log.error("compiled UI catalogue %s cannot be read; using the .po", mo, exc_info=True)
+    if po_stamp:
         from babel.messages.mofile import write_mo
         from babel.messages.pofile import read_po
 
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=lang)
-        buf = io.BytesIO()
-        write_mo(buf, catalog)
-        buf.seek(0)
-        return gettext.GNUTranslations(buf)
+        try:
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=lang)
+            buf = io.BytesIO()
+            write_mo(buf, catalog)  # fuzzy and empty entries are left out: gettext shows English
+            buf.seek(0)
+            return gettext.GNUTranslations(buf)
+        except Exception:  # a broken catalogue must not stop the app: English, and say why
+            log.error("UI catalogue %s cannot be read; showing English (run `trainer i18n status`)", po, exc_info=True)
     return gettext.NullTranslations()
 
 
@@ -99,7 +153,7 @@ class Translator:
     """Bound gettext/ngettext plus Babel formatting for one UI language."""
 
     def __init__(self, lang: str):
-        self.lang = lang if lang in UI_LANGUAGES else DEFAULT_LANGUAGE
+        self.lang = lang if lang in known_languages() else DEFAULT_LANGUAGE
         self._t = translations(self.lang)
         self.rtl = is_rtl(self.lang)
 

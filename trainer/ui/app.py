@@ -14,8 +14,9 @@ from typing import Any, Callable
 
 import flet as ft
 
+from ..core import catalogues
 from ..core.curricula import Curriculum
-from ..core.i18n import UI_LANGUAGES, Translator, is_rtl, negotiate
+from ..core.i18n import Translator, is_rtl, known_languages, negotiate, ui_languages
 from ..core.settings import Settings
 from ..core.storage import default_data_dir, open_db
 from . import theme
@@ -45,6 +46,17 @@ def content_root(curricula_dir: str | None, data_dir: Path) -> str | None:
 
     store = ContentStore(data_dir)
     return str(store.root()) if store.active else None
+
+
+def flutter_locale(lang: str) -> ft.Locale:
+    """Babel's 'pt_BR' / 'sr_Latn' as Flutter's language, country and script codes."""
+    from babel import Locale
+
+    try:
+        loc = Locale.parse(lang)
+    except (ValueError, TypeError):
+        return ft.Locale(lang.split("_")[0])
+    return ft.Locale(loc.language, loc.territory, loc.script)
 
 
 def match(pattern: str, route: str) -> dict[str, str] | None:
@@ -106,8 +118,8 @@ class WaymarkApp:
         """At first start both languages follow the device locale (negotiated by Babel)."""
         if self.settings.get("ui_language"):
             return
-        ui = negotiate(device_locales, UI_LANGUAGES)
-        content = negotiate(device_locales, self.curriculum.languages or UI_LANGUAGES)
+        ui = negotiate(device_locales)  # only languages offered by default (locales/languages.toml)
+        content = negotiate(device_locales, self.curriculum.languages or ui_languages())
         self.settings.set("ui_language", ui)
         self.settings.set("content_language", content)
         self.tr = Translator(ui)
@@ -120,9 +132,9 @@ class WaymarkApp:
         page.theme, page.dark_theme = theme.themes(self.ui_language)
         mode = self.settings.get("theme") or "system"
         page.theme_mode = {"light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}.get(mode, ft.ThemeMode.SYSTEM)
-        locales = [ft.Locale(lang) for lang in UI_LANGUAGES]
+        locales = [flutter_locale(lang) for lang in known_languages()]
         page.locale_configuration = ft.LocaleConfiguration(
-            supported_locales=locales, current_locale=ft.Locale(self.ui_language)
+            supported_locales=locales, current_locale=flutter_locale(self.ui_language)
         )
 
     # --- navigation -----------------------------------------------------------------
@@ -180,6 +192,7 @@ def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = No
 
     async def main(page: ft.Page) -> None:
         base = Path(data_dir) if data_dir else default_data_dir()
+        catalogues.use_cache_dir(base / "cache")  # UI language completeness, counted once per change
         try:
             db = open_db(base / "waymark.db")
         except (OSError, sqlite3.Error) as exc:
@@ -246,3 +259,5 @@ def warm_up(curricula_dir: str | None = None, data_dir: str | Path | None = None
     """Load the curricula before the first visitor arrives (called in a background thread)."""
     base = Path(data_dir) if data_dir else default_data_dir()
     cached_curriculum(content_root(curricula_dir, base), str(base / "cache"))
+    catalogues.use_cache_dir(base / "cache")
+    ui_languages()  # count the UI catalogues (or read the counts from the cache) before the first visitor

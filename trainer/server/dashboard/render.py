@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse, Response
 
-from ...core.i18n import UI_LANGUAGES, Translator, language_name, negotiate
+from ...core.i18n import Translator, known_languages, language_name, negotiate, ui_status
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -41,8 +41,9 @@ _env = Environment(
 
 
 def pick_language(cookie: str | None, accept_language: str | None) -> str:
-    """The UI language: the one chosen on the dashboard, else the browser's preference."""
-    if cookie in UI_LANGUAGES:
+    """The UI language: the one chosen on the dashboard (any language with a catalogue, also one
+    still being translated), else the browser's preference among the languages offered by default."""
+    if cookie and cookie in known_languages():
         return cookie
     prefs = [p.split(";")[0].strip() for p in (accept_language or "").split(",") if p.strip() and p.strip() != "*"]
     return negotiate(prefs)
@@ -85,11 +86,20 @@ class Formats:
         return self.t.date(value, "medium")
 
 
-def languages() -> list[tuple[str, str]]:
-    return [(code, language_name(code)) for code in UI_LANGUAGES]
+def languages(status=None) -> list[tuple[str, str]]:
+    """The language links offered by default (locales/languages.toml), in display order."""
+    return [(code, language_name(code)) for code in (status or ui_status()).offered]
+
+
+def partial_languages(t: Translator, status=None) -> list[tuple[str, str, str]]:
+    """Languages still being translated, each with how much of it is translated ('10 %')."""
+    status = status or ui_status()
+    return [(s.code, language_name(s.code), t.percent(s.translated / s.total if s.total else 1.0))
+            for s in status.statuses if s.code in status.partial]
 
 
 def render(template: str, t: Translator, context: dict[str, Any], *, status: int = 200, headers: dict | None = None) -> Response:
+    languages_now = ui_status()
     page = _env.get_template(template).render(
         _=t.gettext,
         gettext=t.gettext,
@@ -97,7 +107,8 @@ def render(template: str, t: Translator, context: dict[str, Any], *, status: int
         lang=t.lang,
         rtl=t.rtl,
         fmt=Formats(t),
-        ui_languages=languages(),
+        ui_languages=languages(languages_now),
+        partial_languages=partial_languages(t, languages_now),
         language_name=language_name,
         **context,
     )

@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from ...core.i18n import UI_LANGUAGES
+from ...core.i18n import known_languages
 from ..db import now_text
 from ..enrolment import create_code, create_cohort, get_cohort, revoke_code, revoke_device
 from . import accounts, pages, queries
@@ -53,7 +53,7 @@ async def font(name: str) -> Response:
 @router.get("/language/{lang}")
 async def choose_language(request: Request, lang: str) -> Response:
     response = redirect(safe_next(request.query_params.get("next")))
-    set_language_cookie(response, lang if lang in UI_LANGUAGES else "en", is_https(request))
+    set_language_cookie(response, lang if lang in known_languages() else "en", is_https(request))
     return response
 
 

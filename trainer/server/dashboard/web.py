@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ...core.i18n import UI_LANGUAGES, Translator
+from ...core.i18n import Translator, known_languages
 from .accounts import Account, session_account, visible_cohorts
 from .queries import NotVisible, Scope
 from .render import render, pick_language
@@ -227,7 +227,7 @@ async def handle(
 
 
 def set_language_cookie(response: Response, lang: str, secure: bool) -> None:
-    if lang in UI_LANGUAGES:
+    if lang in known_languages():
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, path=BASE, httponly=True, samesite="strict", secure=secure)
 
 

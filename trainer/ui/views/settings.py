@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from ...core.i18n import UI_LANGUAGES, language_name
+from ...core.i18n import language_name, ui_status
 from ...core.settings import TEXT_SCALES
 from .. import theme, widgets
 
@@ -14,7 +14,11 @@ EXTRA_SECTIONS: list = []
 
 def build(app, params) -> ft.View:
     _ = app._
-    content_langs = app.curriculum.languages or UI_LANGUAGES
+    languages = ui_status()  # offered by default, and still being translated (locales/languages.toml)
+    content_langs = app.curriculum.languages or languages.offered
+    show_partial = bool(languages.partial) and (
+        app.session.get("show_partial_languages", False) or app.ui_language in languages.partial
+    )
 
     def set_ui(e):
         app.set_languages(ui=e.control.value)
@@ -32,26 +36,55 @@ def build(app, params) -> ft.View:
         app.settings.set("theme", next(iter(e.control.selected)))
         app.refresh()
 
-    def language_choice(key: str, label: str, codes, value, on_change) -> ft.Control:
-        """Each language by its own name, in its own script; big radio rows, not a dropdown."""
-        radios = [
-            ft.Radio(
+    def toggle_partial(e):
+        app.session["show_partial_languages"] = bool(e.control.value)
+        app.refresh()
+
+    def partial_label(code: str) -> str:
+        s = languages.status(code)
+        share = app.tr.percent(s.translated / s.total if s.total else 1.0)
+        return f"{language_name(code)} · {_('{percent} translated').format(percent=share)}"
+
+    def language_choice(key: str, label: str, codes, value, on_change, partial=(), switch=None) -> ft.Control:
+        """Each language by its own name, in its own script; big radio rows, not a dropdown.
+        Languages still being translated follow the switch that reveals them, with their share."""
+
+        def radio(code: str, text: str) -> ft.Radio:
+            return ft.Radio(
                 value=code,
-                label=language_name(code),
+                label=text,
                 label_style=ft.TextStyle(size=theme.size(16, app.text_scale), font_family=theme.font_for(code)),
                 key=f"{key}-{code}",
             )
-            for code in codes
-        ]
+
+        rows: list[ft.Control] = [radio(code, language_name(code)) for code in codes]
+        if switch is not None:
+            rows.append(switch)
+        if partial:
+            rows.append(ft.Text(_("Whatever is not yet translated is shown in English."), key=f"{key}-partial-note",
+                                size=theme.size(13, app.text_scale)))
+            rows += [radio(code, partial_label(code)) for code in partial]
         return ft.Column(
             [
                 ft.Text(label, weight=ft.FontWeight.W_500, size=theme.size(15, app.text_scale)),
-                ft.RadioGroup(key=key, value=value, on_change=on_change, content=ft.Column(radios, spacing=0)),
+                ft.RadioGroup(key=key, value=value, on_change=on_change, content=ft.Column(rows, spacing=0)),
             ],
             spacing=4,
         )
 
-    ui_dd = language_choice("ui-language", _("App language"), UI_LANGUAGES, app.ui_language, set_ui)
+    partial_switch = (
+        ft.Switch(
+            key="show-partial-languages",
+            label=_("Show languages still being translated"),
+            value=show_partial,
+            on_change=toggle_partial,
+            height=48,
+        )
+        if languages.partial
+        else None
+    )
+    ui_dd = language_choice("ui-language", _("App language"), languages.offered, app.ui_language, set_ui,
+                            partial=languages.partial if show_partial else (), switch=partial_switch)
     content_dd = language_choice(
         "content-language",
         _("Training content language"),
