@@ -8,6 +8,8 @@ for consistency here, so the engine can trust what it is given.
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 import string
 from pathlib import Path
@@ -50,7 +52,9 @@ RULE_KINDS = ("graded", "any")
 AGES = ("adult", "child", "any")
 OUTCOME_LEVELS = ("refer", "look-further", "none-noted")
 CONDITION_WORDS = ("profile", "any-yes", "always")
-PLACEHOLDERS = {"purpose"}
+# Placeholders outcome texts may use; {indicator_count} also works in a set's description.
+# Counts come from the data, so adding an indicator never leaves a text saying "eleven".
+PLACEHOLDERS = {"purpose", "indicator_count"}
 NAVIGATION_LABELS = ("start", "previous", "finish")
 QUESTION_KINDS = ("spoken", "yes-no")
 # Private-answer mode, read by the person screened (see docs: indicator-text contract).
@@ -720,7 +724,7 @@ def _parse_text(c: Checker, lang: str, raw: Any, s: dict[str, Any], base: tuple,
                     continue
                 unknown = _placeholders(got[f]) - PLACEHOLDERS
                 if unknown:
-                    lc.err(f"{f}: unknown placeholder(s) {', '.join(sorted(unknown))} (allowed: {{purpose}})", *p, f)
+                    lc.err(f"{f}: unknown placeholder(s) {', '.join(sorted(unknown))} (allowed: {{purpose}}, {{indicator_count}})", *p, f)
                 elif src is not None and _placeholders(got[f]) != _placeholders(getattr(src.outcomes[o.id], f)):
                     lc.err(f"{f} of '{o.id}' must use the same placeholders as the source", *p, f)
             own = [got[f] for f in ("title", "meaning") if got[f]] + list(got["next_steps"] or [])
@@ -862,6 +866,7 @@ def parse_indicator_set(path: Path) -> tuple[IndicatorSet | None, list[DataError
             errors.extend(checker.errors)
     if errors:
         return None, sorted(set(errors))
+    texts = {lang: _with_counts(t, len(s["indicators"])) for lang, t in texts.items()}
     return (
         IndicatorSet(
             id=s["id"],
@@ -879,6 +884,24 @@ def parse_indicator_set(path: Path) -> tuple[IndicatorSet | None, list[DataError
         ),
         [],
     )
+
+
+def _with_counts(text, count: int):
+    """The set's description with {indicator_count} filled in (digits of the text's language)."""
+    if "{indicator_count}" not in text.description:
+        return text
+    return dataclasses.replace(text, description=text.description.replace("{indicator_count}", format_count(count, text.lang)))
+
+
+def format_count(n: int, lang: str) -> str:
+    from babel.numbers import format_decimal
+
+    from ..i18n import normalise
+
+    try:
+        return format_decimal(n, locale=normalise(lang))
+    except (ValueError, LookupError):
+        return str(n)
 
 
 def _set_files(root: Path) -> list[Path]:

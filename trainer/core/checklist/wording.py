@@ -74,7 +74,10 @@ def outcome_wording(indicator_set: IndicatorSet, outcome: Outcome, lang: str) ->
     text, fell_back = indicator_set.officer_text(lang)
     words = text.outcomes[outcome.outcome_id]
     purpose = text.profiles[outcome.profile_id][2]
-    fill = {"purpose": purpose}
+    from .loader import format_count
+
+    count = len(indicator_set.profiles[outcome.profile_id].indicator_ids)
+    fill = {"purpose": purpose, "indicator_count": format_count(count, text.lang)}
     return OutcomeWording(
         level=outcome.level,
         title=words.title.format_map(fill),
