@@ -172,7 +172,7 @@ def test_sexual_profiles_have_indicators_of_their_own_kind(sets):
     assert delphi.indicators["cd-sx-no-choice-clients"].grades == {"adults-sexual": "M", "children-sexual": "S"}
 
 
-def test_new_sexual_indicators_are_complete_in_english_and_fall_back_elsewhere(sets):
+def test_new_sexual_indicators_are_complete_in_english_and_translated_in_every_language(sets):
     delphi = sets["ilo-ec-delphi-2009"]
     en = delphi.texts["en"]
     for iid in NEW_SEXUAL:
@@ -181,8 +181,14 @@ def test_new_sexual_indicators_are_complete_in_english_and_fall_back_elsewhere(s
         assert len(ind.question_kinds) == len(t.questions)
         assert ind.check.from_project and "could not be consulted" in ind.check.where
         assert not re.search(r"\b(were you|did they) (forced|raped|trafficked)", " ".join(t.questions), re.I)  # not leading
-        assert delphi.texts["ar"].questions_fell_back(iid)  # not yet translated: English, and listed
-        assert delphi.texts["ar"].indicators[iid].questions == t.questions
+        for lang, text in delphi.texts.items():  # every sidecar translates them (fallback itself: test_checklist_languages)
+            if lang == "en":
+                continue
+            assert not text.questions_fell_back(iid), (lang, iid)
+            qs = text.indicators[iid].questions
+            assert len(qs) == len(t.questions) and qs != t.questions, (lang, iid)
+            if text.scope == "full":  # label, officer and observe too
+                assert not text.fell_back(f"indicators.{iid}"), (lang, iid)
 
 
 def test_sexual_profiles_are_practice_only_and_labour_ones_are_not(sets):
