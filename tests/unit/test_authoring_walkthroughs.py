@@ -160,3 +160,68 @@ def test_walkthrough_referral_directory_import_stores_it_under_its_id(tmp_path):
 
     errors = [str(e) for e in check_referrals(root)]
     assert any("must equal the file name" in e for e in errors), errors
+
+
+NEW_OBSERVATION = '''
+[[indicators]]
+id = "fl-locked-sleeping-quarters"
+question_kinds = []
+element = "forced-labour-indicators"
+observed_only = true
+source = "National labour code, art. 12 (as adopted by this programme)"
+verified = { source = "National labour code (official gazette text)", section = "art. 12" }
+'''
+NEW_TEXT = '''
+[text.en.indicators.fl-locked-sleeping-quarters]
+label = "Locked sleeping quarters"
+officer = "Workers sleep at the workplace behind a door they cannot open themselves."
+observe = "A sleeping room at the workplace that locks from the outside."
+'''
+
+
+def test_walkthrough_extending_an_indicator_set_with_an_observation(tmp_path):
+    from trainer.core.checklist import check_indicators, load_indicator_sets
+    from trainer.core.checklist.engine import evaluate
+    from trainer.core.checklist.model import Answer
+    from trainer.core.checklist.wording import outcome_wording
+
+    root = tmp_path / "curricula"
+    shutil.copytree(default_curricula_dir() / "indicators", root / "indicators")
+    path = root / "indicators" / "ilo-11-forced-labour.toml"
+    text = path.read_text(encoding="utf-8")
+    first_outcome = text.index("[[outcomes]]")
+    text = text[:first_outcome] + NEW_OBSERVATION.lstrip() + "\n" + text[first_outcome:]
+    path.write_text(text.rstrip("\n") + "\n" + NEW_TEXT, encoding="utf-8")
+
+    assert [str(e) for e in check_indicators(root)] == []
+    fl = load_indicator_sets(root)["ilo-11-forced-labour"]
+    assert "fl-locked-sleeping-quarters" in fl.indicators
+    # The count in every full-scope language follows the data, with no text edited by hand.
+    for lang, t in fl.texts.items():
+        if t.scope == "full":
+            assert "12" in t.description and "11" not in t.description, lang
+    # Translations that lack the new text fall back to English, marked.
+    assert fl.texts["fr"].fell_back("indicators.fl-locked-sleeping-quarters.label")
+    # The observation counts like any other indicator of the set.
+    profile = next(iter(fl.profiles))
+    out = evaluate(fl, profile, {"fl-locked-sleeping-quarters": Answer.YES})
+    assert out.level == "look-further"
+    none = outcome_wording(fl, evaluate(fl, profile, {}), "en")
+    assert "(12 in all)" in none.meaning
+
+
+def test_walkthrough_adding_a_ui_language(tmp_path, monkeypatch):
+    from tests.unit.partial_locale import LANG, make_partial_locales
+
+    made = make_partial_locales(tmp_path / "locales", share=0.10)
+    monkeypatch.setenv("WAYMARK_LOCALES", str(made["locales"]))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WAYMARK_LOCALES": str(made["locales"])}
+    r = subprocess.run([sys.executable, "-m", "trainer", "i18n", "status"], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    line = next(l for l in r.stdout.splitlines() if l.strip().startswith(LANG + " "))
+    assert f"{len(made['translated'])}/{made['total']}" in line and "still being translated" in line
+    from trainer.core.i18n import Translator, partial_languages, ui_languages
+
+    assert LANG in partial_languages() and LANG not in ui_languages()
+    t = Translator(LANG)
+    assert t.gettext("Settings") == "Mipangilio" and t.gettext("App language") == "App language"
