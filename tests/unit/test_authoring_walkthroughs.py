@@ -175,6 +175,7 @@ NEW_TEXT = '''
 [text.en.indicators.fl-locked-sleeping-quarters]
 label = "Locked sleeping quarters"
 officer = "Workers sleep at the workplace behind a door they cannot open themselves."
+questions = []
 observe = "A sleeping room at the workplace that locks from the outside."
 '''
 
