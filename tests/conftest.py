@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import time
 
+from hypothesis import HealthCheck, settings
+
+# Property tests check properties, not speed: on a loaded 2-core machine running the suite in
+# parallel, Hypothesis's timing health check and per-example deadline fail tests for nothing.
+settings.register_profile("waymark", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("waymark")
+
 SLOW_PARTS = ("tests/browser/", "tests/integration/")
 
 
