@@ -11,25 +11,42 @@ import argparse
 import getpass
 import sys
 import time
-from pathlib import Path
 
-from ..db import default_db_path, open_server_db
+from ..admin import DEFAULT_SERVER_URL, CliError, open_admin_db, server_url_of
 from . import accounts
 from .summary import rebuild
 
-
-def _db(args: argparse.Namespace):
-    return open_server_db(Path(args.db) if args.db else default_db_path())
+_db = open_admin_db
 
 
 def _password(args: argparse.Namespace) -> str | None:
     if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password (at least %d characters): " % accounts.MIN_PASSWORD)
-    if first != getpass.getpass("The same password again: "):
-        print("error: the two passwords differ", file=sys.stderr)
-        return None
+        line = sys.stdin.readline()
+        if not line:
+            raise CliError("--password-stdin found nothing on standard input; pipe the password in, "
+                           "e.g. printf '%s\\n' \"$PASSWORD\" | trainer admin ...")
+        return line.rstrip("\r\n")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CliError("there is no terminal to ask for the password; pipe it in with --password-stdin, "
+                       "e.g. printf '%s\\n' \"$PASSWORD\" | trainer admin ... --password-stdin")
+    try:
+        first = getpass.getpass("Password (at least %d characters): " % accounts.MIN_PASSWORD)
+        again = getpass.getpass("The same password again: ")
+    except EOFError:
+        raise CliError("the password prompt was closed; run the command again, or use --password-stdin") from None
+    if first != again:
+        raise CliError("the two passwords differ; run the command again")
     return first
+
+
+def _account_problem(e: accounts.AccountError) -> str:
+    hint = {
+        "password": "choose a longer one",
+        "username": "choose another user name",
+        "exists": "choose another user name",
+        "unknown": "see `trainer admin list-trainers`",
+    }.get(e.reason, "")
+    return f"{e}; {hint}" if hint else str(e)
 
 
 def cmd_create_trainer(args: argparse.Namespace) -> int:
@@ -37,32 +54,37 @@ def cmd_create_trainer(args: argparse.Namespace) -> int:
     role = args.role or ("administrator" if accounts.count_accounts(db) == 0 else "trainer")
     for cohort_id in args.cohort or []:
         if not db.execute("SELECT 1 FROM cohort WHERE id = ?", [cohort_id]).fetchone():
-            print(f"error: there is no cohort {cohort_id}", file=sys.stderr)
-            return 2
+            raise CliError(f"there is no cohort {cohort_id}; see `trainer admin list-cohorts`")
+    # Everything that can be checked without the password is checked before asking for it.
+    username = args.username.strip()
+    if not accounts.USERNAME_RULE.match(username):
+        raise CliError(f"{username!r} cannot be a user name: use 2-64 letters, digits, dots, dashes, "
+                       "underscores or @, starting with a letter or digit")
+    existing = accounts.get_account(db, username)
+    if existing is not None:
+        raise CliError(f"there is already an account {existing.username!r}; choose another user name, or change its "
+                       f"password with `trainer admin set-password {existing.username}`")
     password = _password(args)
-    if password is None:
-        return 2
     try:
-        account = accounts.create_account(db, args.username, password, role=role, display_name=args.name)
+        account = accounts.create_account(db, username, password, role=role, display_name=args.name)
     except accounts.AccountError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        raise CliError(_account_problem(e)) from None
     for cohort_id in args.cohort or []:
         accounts.assign(db, account.id, cohort_id)
     cohorts = f"; cohorts {', '.join(map(str, args.cohort))}" if args.cohort else ""
-    print(f"{role} account {account.username!r} created{cohorts}. Sign in at <server>/dashboard/")
+    print(f"{role} account {account.username!r} created{cohorts}. Sign in at {server_url_of(args)}/dashboard/")
     return 0
 
 
 def cmd_set_password(args: argparse.Namespace) -> int:
+    db = _db(args)
+    if accounts.get_account(db, args.username) is None:
+        raise CliError(f"there is no account {args.username!r}; see `trainer admin list-trainers`")
     password = _password(args)
-    if password is None:
-        return 2
     try:
-        accounts.set_password(_db(args), args.username, password)
+        accounts.set_password(db, args.username, password)
     except accounts.AccountError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        raise CliError(_account_problem(e)) from None
     print(f"password of {args.username!r} changed; its sessions were signed out")
     return 0
 
@@ -71,11 +93,9 @@ def cmd_assign_trainer(args: argparse.Namespace) -> int:
     db = _db(args)
     account = accounts.get_account(db, args.username)
     if account is None:
-        print(f"error: there is no account {args.username!r}", file=sys.stderr)
-        return 2
+        raise CliError(f"there is no account {args.username!r}; see `trainer admin list-trainers`")
     if not db.execute("SELECT 1 FROM cohort WHERE id = ?", [args.cohort]).fetchone():
-        print(f"error: there is no cohort {args.cohort}", file=sys.stderr)
-        return 2
+        raise CliError(f"there is no cohort {args.cohort}; see `trainer admin list-cohorts`")
     if args.remove:
         accounts.unassign(db, account.id, args.cohort)
         print(f"{account.username} no longer sees cohort {args.cohort}")
@@ -123,6 +143,9 @@ def add_admin_commands(admin: argparse.ArgumentParser) -> None:
                    help="administrator sees everything; trainer sees own cohorts (default: administrator for the first account, else trainer)")
     p.add_argument("--cohort", type=int, action="append", help="a cohort this trainer sees (repeat for more; default: none)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input instead of asking at the terminal")
+    p.add_argument("--server-url", default=None,
+                   help="the server's address, for the sign-in link printed at the end "
+                        f"(default: $WAYMARK_PUBLIC_URL, else {DEFAULT_SERVER_URL})")
     p.set_defaults(func=cmd_create_trainer)
 
     p = sub.add_parser("set-password", help="change a dashboard account's password")
