@@ -12,12 +12,13 @@ from . import charts, queries
 from .accounts import list_accounts, trainers_of
 from .exports import to_csv
 from .modules import module_catalogue
-from .queries import IN_PROGRESS, NOT_STARTED, PASSED, Filters
+from .queries import FAILED, IN_PROGRESS, NOT_STARTED, PASSED, Filters
 from .render import SECURITY_HEADERS
 from .web import Ctx
 
 STATUS_LABELS = {
     PASSED: N_("Passed"),
+    FAILED: N_("Not passed"),
     IN_PROGRESS: N_("In progress"),
     NOT_STARTED: N_("Not started"),
 }
@@ -184,7 +185,9 @@ def completion_page(ctx: Ctx) -> Response:
     bars = charts.stacked_bars(
         [(m.title(ctx.t.lang), matrix.summary.get(m.id, {})) for m in matrix.modules],
         title=ctx._("Progress per module"),
-        desc=ctx._("For each module, the share of the learners shown who passed, are in progress, or have not started."),
+        desc=ctx._("For each module, the share of the learners shown who passed, did not pass, are in progress, or have not started."),
+        labels={k: ctx._(v) for k, v in STATUS_LABELS.items()},
+        count_label=ctx.t.number,
     ) if matrix.modules and matrix.total else None
     return ctx.page(
         "completion.html",
@@ -196,6 +199,7 @@ def completion_page(ctx: Ctx) -> Response:
         languages=queries.languages_seen(ctx.db),
         audiences=AUDIENCES,
         status_labels=STATUS_LABELS,
+        status_icons=charts.STATUS_ICONS,
         bars=bars,
     )
 
@@ -253,6 +257,7 @@ def learner_page(ctx: Ctx) -> Response:
         attempts=attempts,
         titles=titles,
         status_labels=STATUS_LABELS,
+        status_icons=charts.STATUS_ICONS,
     )
 
 
