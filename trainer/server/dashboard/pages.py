@@ -90,8 +90,8 @@ def _timeline(ctx: Ctx, cohort_rows: list[dict], module_ids: list[str], counts: 
         series,
         title=ctx._("Completion over time"),
         desc=ctx._("Share of learner and module pairs passed, by the date of the first pass, one line per cohort."),
-        date_label=lambda d: ctx.t.date(d, "medium"),
-        percent_label=ctx.t.percent,
+        date_label=ctx.fmt.day,
+        percent_label=ctx.fmt.pct,
         today=ctx.now.date(),
     )
 
@@ -187,7 +187,7 @@ def completion_page(ctx: Ctx) -> Response:
         title=ctx._("Progress per module"),
         desc=ctx._("For each module, the share of the learners shown who passed, did not pass, are in progress, or have not started."),
         labels={k: ctx._(v) for k, v in STATUS_LABELS.items()},
-        count_label=ctx.t.number,
+        count_label=lambda n: ctx.fmt.num(n, 0),
     ) if matrix.modules and matrix.total else None
     return ctx.page(
         "completion.html",
@@ -220,13 +220,16 @@ def completion_csv(ctx: Ctx) -> Response:
             _("{module}: passed on (UTC)").format(module=title),
         ]
     status = {k: _(v) for k, v in STATUS_LABELS.items()}
+    fmt = ctx.fmt
     rows = []
+    # Dates in the page's one style (isolated in Arabic); counts and scores stay plain numbers
+    # so that a spreadsheet in any locale can sum them.
     for r in matrix.rows:
-        row: list[Any] = [r.name, r.pseudonym, r.cohort_name, r.passed, r.attempts, r.last_at]
+        row: list[Any] = [r.name, r.pseudonym, r.cohort_name, r.passed, r.attempts, fmt.when(r.last_at, empty="")]
         for m in matrix.modules:
             cell = r.cells.get(m.id, queries.EMPTY)
             row += [status[cell.status], cell.attempts,
-                    None if cell.best_score is None else round(cell.best_score * 100, 1), cell.passed_at]
+                    None if cell.best_score is None else round(cell.best_score * 100, 1), fmt.when(cell.passed_at, empty="")]
         rows.append(row)
     return _csv(to_csv(header, rows), f"completion-{ctx.now.date().isoformat()}.csv")
 
@@ -293,8 +296,8 @@ def questions_page(ctx: Ctx) -> Response:
                 counts,
                 title=ctx._("Score distribution: {module}").format(module=module.title(ctx.t.lang)),
                 desc=ctx._("Number of finished attempts in each score band of ten percentage points."),
-                bin_labels=[f"{i * 10}–{(i + 1) * 10}" for i in range(10)],
-                count_label=lambda n: ctx.t.number(n),
+                bin_labels=[ctx.fmt.ltr(f"{ctx.t.number(i * 10)}–{ctx.t.number((i + 1) * 10)}") for i in range(10)],
+                count_label=lambda n: ctx.fmt.num(n, 0),
                 marker=module.pass_mark,
                 marker_label=ctx._("pass mark") if module.pass_mark is not None else "",
             )
