@@ -124,6 +124,59 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_enrolment_sheet(args: argparse.Namespace) -> int:
+    """A printable page of enrolment cards (QR code of the link, the code in large type)."""
+    import os
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from ...core.i18n import UI_LANGUAGES, Translator
+    from ..admin import enrol_link
+    from ..enrolment import create_code, get_cohort
+    from . import sheet
+
+    server_url = (args.server_url or os.getenv("WAYMARK_PUBLIC_URL") or "").rstrip("/")
+    if not server_url:
+        raise CliError("the cards need the address phones use to reach the server; give --server-url, "
+                       "e.g. --server-url http://192.168.1.10:8765 (the --public-url of `trainer serve`)")
+    if args.lang not in UI_LANGUAGES:
+        raise CliError(f"--lang must be one of {', '.join(UI_LANGUAGES)}")
+    if not 1 <= args.copies <= sheet.MAX_COPIES:
+        raise CliError(f"--copies must be between 1 and {sheet.MAX_COPIES}")
+    out = Path(args.output)
+    if out.is_dir():
+        raise CliError(f"{out} is a folder; give -o a file name, e.g. {out / 'enrolment-sheet.html'}")
+    if not out.parent.is_dir():
+        raise CliError(f"the folder {out.parent} does not exist; create it first or choose another -o")
+    db = _db(args)
+    cohort = get_cohort(db, args.cohort)
+    if cohort is None:
+        raise CliError(f"there is no cohort {args.cohort}; see `trainer admin list-cohorts`")
+    if cohort["archived_at"]:
+        raise CliError(f"cohort {args.cohort} is archived and takes no new devices; see `trainer admin list-cohorts`")
+    if args.code:
+        row = sheet.active_code(db, args.cohort, args.code, datetime.now(timezone.utc))
+        if row is None:
+            raise CliError(f"{args.code} is not an active enrolment code of cohort {args.cohort}; "
+                           "leave out --code to print the sheet with a new code")
+        code, expires_at, made = row["code"], row["expires_at"], False
+    else:
+        code, row = create_code(db, args.cohort, valid_days=args.days or None, max_uses=args.uses,
+                                note=args.note or "enrolment sheet")
+        expires_at, made = row["expires_at"], True
+    t = Translator(args.lang)
+    cards = sheet.cards_for(code, enrol_link(server_url, code), server_url, cohort["name"], expires_at, args.copies)
+    html = sheet.render_sheet(cards, t, title=t.gettext("Enrolment sheet: {cohort}").format(cohort=cohort["name"]))
+    out.write_text(html, encoding="utf-8")
+    print(f"wrote {out}: {args.copies} card{'s' if args.copies != 1 else ''} for cohort {cohort['id']} "
+          f"({cohort['name']}), code {code}{' (new)' if made else ''}, server {server_url}; "
+          f"expires {expires_at or 'never'}. Open it in a browser and print it (A4).")
+    if sheet.local_only(server_url):
+        print(f"warning: {server_url} only works on this computer; phones need the address from `trainer serve --public-url`",
+              file=sys.stderr)
+    return 0
+
+
 def _db_option(p: argparse.ArgumentParser) -> None:
     import os
 
@@ -164,6 +217,21 @@ def add_admin_commands(admin: argparse.ArgumentParser) -> None:
     p = sub.add_parser("list-trainers", help="list dashboard accounts and their cohorts")
     _db_option(p)
     p.set_defaults(func=cmd_list_trainers)
+
+    p = sub.add_parser("enrolment-sheet", help="write a printable page of enrolment cards (QR code and code) for a cohort")
+    _db_option(p)
+    p.add_argument("--cohort", type=int, required=True, help="cohort id (see list-cohorts)")
+    p.add_argument("-o", "--output", required=True, help="HTML file to write, e.g. sheet.html")
+    p.add_argument("--server-url", default=None,
+                   help="the address phones use, e.g. http://192.168.1.10:8765 (default: $WAYMARK_PUBLIC_URL)")
+    p.add_argument("--copies", type=int, default=8, help="how many cards (eight fit on an A4 page)")
+    p.add_argument("--code", default=None,
+                   help="print an existing active code of the cohort instead of creating a new one")
+    p.add_argument("--days", type=float, default=14, help="a new code is valid for this many days (0: no expiry)")
+    p.add_argument("--uses", type=int, default=None, help="how many devices may enrol with a new code (default: no limit)")
+    p.add_argument("--note", default=None, help="a note on the new code for trainers (default: enrolment sheet)")
+    p.add_argument("--lang", default="en", help="language of the cards: en, fr, es, ar, ru or pt")
+    p.set_defaults(func=cmd_enrolment_sheet)
 
     p = sub.add_parser("rebuild-dashboard", help="recreate the dashboard's summaries from the stored statements")
     _db_option(p)
