@@ -39,19 +39,21 @@ body { margin: 0; }
 .screen-only p { margin: 0 0 3mm; }
 .warn { border: 2px solid #b42318; padding: 3mm; }
 .sheet { display: grid; grid-template-columns: 95mm 95mm; grid-auto-rows: 68mm; width: 190mm; margin: 0 auto; }
-.card { border: 0.3mm dashed #666; padding: 4mm; display: grid; grid-template-columns: 36mm 1fr; grid-template-rows: auto 1fr auto;
-        column-gap: 4mm; break-inside: avoid; page-break-inside: avoid; overflow: hidden; }
-.card h2 { grid-column: 1 / 3; font-size: 10.5pt; margin: 0 0 2mm; line-height: 1.2; }
-.card h2 .cohort { display: block; font-weight: 400; font-size: 9pt; }
-.qr { width: 36mm; height: 36mm; grid-row: 2 / 4; }
-.qr svg { width: 36mm; height: 36mm; display: block; shape-rendering: crispEdges; }
-.facts { min-width: 0; }
-.label { font-size: 8pt; margin: 0; color: #333; }
-.code { font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, monospace; font-size: 17pt; font-weight: 700;
-        letter-spacing: .04em; margin: 0 0 2mm; white-space: nowrap; }
-.server { font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, monospace; font-size: 8.5pt; margin: 0 0 1.5mm;
+.card { border: 0.3mm dashed #666; padding: 3.5mm 4mm; display: grid; grid-template-columns: 34mm 1fr;
+        grid-template-rows: auto 34mm auto; column-gap: 4mm; row-gap: 1.5mm; break-inside: avoid; page-break-inside: avoid;
+        overflow: hidden; }
+.card h2 { grid-column: 1 / 3; font-size: 10pt; margin: 0; line-height: 1.2; }
+.card h2 .cohort { display: block; font-weight: 400; font-size: 8.5pt; }
+.qr { width: 34mm; height: 34mm; }
+.qr svg { width: 34mm; height: 34mm; display: block; shape-rendering: crispEdges; }
+.facts { min-width: 0; display: flex; flex-direction: column; gap: 0.8mm; }
+.label { font-size: 7.5pt; margin: 0; color: #333; }
+.server { font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, monospace; font-size: 8.5pt; margin: 0;
           overflow-wrap: anywhere; }
-.how { font-size: 7.5pt; margin: 0; line-height: 1.3; grid-column: 2; }
+.codebox { grid-column: 1 / 3; display: flex; align-items: baseline; gap: 3mm; }
+.code { font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, monospace; font-size: 19pt; font-weight: 700;
+        letter-spacing: .03em; margin: 0; white-space: nowrap; }
+.how { font-size: 7.5pt; margin: 0; line-height: 1.25; }
 @media print { .screen-only { display: none; } }
 @media screen { body { background: #eee; } .sheet { background: #fff; margin-bottom: 8mm; } }
 """
@@ -128,12 +130,13 @@ def render_sheet(cards: list[Card], t: Translator, *, title: str | None = None) 
                 f'<h2>{escape(_("Enrol your phone in Waymark"))}<span class="cohort" dir="auto">{escape(card.cohort_name)}</span></h2>'
                 f'<div class="qr">{qr_svg(card.link)}</div>'
                 '<div class="facts">'
-                f'<p class="label">{escape(_("Enrolment code"))}</p>'
-                f'<p class="code" dir="ltr">{escape(card.code)}</p>'
                 f'<p class="label">{escape(_("Server address"))}</p>'
                 f'<p class="server" dir="ltr">{escape(card.server_url)}</p>'
-                f"{valid}</div>"
+                f"{valid}"
                 f'<p class="how">{escape(_("In Waymark, open Settings, then Sync: paste the link read from the QR code, or type the server address and the code, then tap Enrol."))}</p>'
+                "</div>"
+                f'<div class="codebox"><p class="label">{escape(_("Enrolment code"))}</p>'
+                f'<p class="code" dir="ltr">{escape(card.code)}</p></div>'
                 "</section>"
             )
         out.append("</main>")
