@@ -117,25 +117,33 @@ def render_sheet(cards: list[Card], t: Translator, *, title: str | None = None) 
         warn,
         "</div>",
     ]
+    words = {
+        "title": escape(_("Enrol your phone in Waymark")),
+        "code": escape(_("Enrolment code")),
+        "server": escape(_("Server address")),
+        "how": escape(_("In Waymark, open Settings, then Sync: paste the link read from the QR code, or type the "
+                        "server address and the code, then tap Enrol.")),
+    }
+    valid_until = _("Valid until {date}")
     for start in range(0, len(cards), CARDS_PER_PAGE):
         out.append('<main class="sheet">')
         for card in cards[start : start + CARDS_PER_PAGE]:
             expires = parse_time(card.expires_at)
             valid = (
-                f'<p class="label">{escape(_("Valid until {date}").format(date=fmt.day(expires)))}</p>'
+                f'<p class="label">{escape(valid_until.format(date=fmt.day(expires)))}</p>'
                 if expires else ""
             )
             out.append(
                 f'<section class="card" data-link="{escape(card.link)}">'
-                f'<h2>{escape(_("Enrol your phone in Waymark"))}<span class="cohort" dir="auto">{escape(card.cohort_name)}</span></h2>'
+                f'<h2>{words["title"]}<span class="cohort" dir="auto">{escape(card.cohort_name)}</span></h2>'
                 f'<div class="qr">{qr_svg(card.link)}</div>'
                 '<div class="facts">'
-                f'<p class="label">{escape(_("Server address"))}</p>'
+                f'<p class="label">{words["server"]}</p>'
                 f'<p class="server" dir="ltr">{escape(card.server_url)}</p>'
                 f"{valid}"
-                f'<p class="how">{escape(_("In Waymark, open Settings, then Sync: paste the link read from the QR code, or type the server address and the code, then tap Enrol."))}</p>'
+                f'<p class="how">{words["how"]}</p>'
                 "</div>"
-                f'<div class="codebox"><p class="label">{escape(_("Enrolment code"))}</p>'
+                f'<div class="codebox"><p class="label">{words["code"]}</p>'
                 f'<p class="code" dir="ltr">{escape(card.code)}</p></div>'
                 "</section>"
             )
