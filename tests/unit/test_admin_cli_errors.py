@@ -83,7 +83,7 @@ def test_created_account_prints_the_real_server_address(server_db):
 
 @pytest.mark.parametrize("command", [
     ["list-cohorts"], ["create-cohort", "South"], ["list-devices"], ["create-trainer", "amina", "--password-stdin"],
-    ["rebuild-dashboard"], ["enrolment-sheet", "--cohort", "1", "-o", "sheet.html"],
+    ["rebuild-dashboard"], ["enrolment-sheet", "--cohort", "1", "-o", "sheet.html", "--server-url", "http://192.168.1.10:8765"],
 ])
 def test_a_db_that_does_not_exist_is_refused_unless_create(tmp_path, command):
     typo = tmp_path / "sever.db"

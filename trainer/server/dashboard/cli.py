@@ -130,7 +130,7 @@ def cmd_enrolment_sheet(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
     from pathlib import Path
 
-    from ...core.i18n import UI_LANGUAGES, Translator
+    from ...core.i18n import Translator, known_languages
     from ..admin import enrol_link
     from ..enrolment import create_code, get_cohort
     from . import sheet
@@ -139,8 +139,8 @@ def cmd_enrolment_sheet(args: argparse.Namespace) -> int:
     if not server_url:
         raise CliError("the cards need the address phones use to reach the server; give --server-url, "
                        "e.g. --server-url http://192.168.1.10:8765 (the --public-url of `trainer serve`)")
-    if args.lang not in UI_LANGUAGES:
-        raise CliError(f"--lang must be one of {', '.join(UI_LANGUAGES)}")
+    if args.lang not in known_languages():
+        raise CliError(f"--lang must be one of {', '.join(known_languages())}")
     if not 1 <= args.copies <= sheet.MAX_COPIES:
         raise CliError(f"--copies must be between 1 and {sheet.MAX_COPIES}")
     out = Path(args.output)
@@ -230,7 +230,7 @@ def add_admin_commands(admin: argparse.ArgumentParser) -> None:
     p.add_argument("--days", type=float, default=14, help="a new code is valid for this many days (0: no expiry)")
     p.add_argument("--uses", type=int, default=None, help="how many devices may enrol with a new code (default: no limit)")
     p.add_argument("--note", default=None, help="a note on the new code for trainers (default: enrolment sheet)")
-    p.add_argument("--lang", default="en", help="language of the cards: en, fr, es, ar, ru or pt")
+    p.add_argument("--lang", default="en", help="language of the cards (a UI language, e.g. en, fr, es, ar, ru, pt)")
     p.set_defaults(func=cmd_enrolment_sheet)
 
     p = sub.add_parser("rebuild-dashboard", help="recreate the dashboard's summaries from the stored statements")
