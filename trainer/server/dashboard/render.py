@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from babel.dates import format_date, format_skeleton, get_datetime_format
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -88,27 +88,40 @@ class Formats:
     def __init__(self, t: Translator):
         self.t = t
         self.rtl = t.rtl
+        # A page repeats the same few values (attempts 1-3, a handful of scores) hundreds of
+        # times in the completion matrix; Babel takes ~50 us per call, so each is formatted once.
+        self._memo: dict[tuple, str] = {}
+
+    def _once(self, key: tuple, make: Callable[[], str]) -> str:
+        got = self._memo.get(key)
+        if got is None:
+            got = self._memo[key] = make()
+        return got
 
     def ltr(self, text: str) -> str:
         return isolate_ltr(text, self.rtl)
 
     def pct(self, value: float | None) -> str:
-        return "—" if value is None else self.ltr(self.t.percent(value))
+        return "—" if value is None else self._once(("%", value), lambda: self.ltr(self.t.percent(value)))
 
     def num(self, value: float | None, digits: int = 1) -> str:
-        return "—" if value is None else self.ltr(self.t.number(round(value, digits)))
+        if value is None:
+            return "—"
+        value = round(value, digits)
+        return self._once(("n", value), lambda: self.ltr(self.t.number(value)))
 
     def ratio(self, part: float, whole: float) -> str:
         """"3 / 10" as one unit (in Arabic it would otherwise read 10 / 3)."""
         return self.ltr(f"{self.t.number(part)} / {self.t.number(whole)}")
 
     def _date(self, value: date) -> str:
-        return format_date(value, "medium", locale=self.t.lang)
+        return self._once(("d", value), lambda: format_date(value, "medium", locale=self.t.lang))
 
     def _moment(self, t: datetime) -> str:
         t = t.astimezone(timezone.utc)
         pattern = get_datetime_format("medium", locale=self.t.lang)
-        return pattern.replace("{1}", self.ltr(self._date(t))).replace("{0}", self.ltr(format_skeleton("Hm", t, locale=self.t.lang)))
+        clock = self._once(("t", t.hour, t.minute), lambda: format_skeleton("Hm", t, locale=self.t.lang))
+        return pattern.replace("{1}", self.ltr(self._date(t.date()))).replace("{0}", self.ltr(clock))
 
     def when(self, text: str | datetime | None, empty: str = "—") -> str:
         t = text if isinstance(text, datetime) else parse_time(text)
