@@ -176,8 +176,10 @@ def test_administrator_manages_accounts_and_cohort_trainers(tmp_path):
 def test_cli_creates_the_first_account_as_administrator(tmp_path, monkeypatch, capsys):
     path = tmp_path / "server.db"
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-    assert server_main(["admin", "create-trainer", "root", "--db", str(path), "--password-stdin"]) == 0
-    assert "administrator account 'root' created" in capsys.readouterr().out
+    assert server_main(["admin", "create-trainer", "root", "--db", str(path), "--password-stdin", "--create",
+                        "--server-url", "http://192.168.1.10:8765"]) == 0
+    out = capsys.readouterr().out
+    assert "administrator account 'root' created" in out and "Sign in at http://192.168.1.10:8765/dashboard/" in out
     assert server_main(["admin", "create-cohort", "North", "--db", str(path)]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert server_main(["admin", "create-trainer", "amina", "--name", "Amina", "--cohort", "1", "--db", str(path),

@@ -57,4 +57,17 @@ def test_stacked_bars_fill_the_width_per_row():
     ))
     rects = root.findall(SVG + "rect")
     assert [round(float(r.get("width"))) for r in rects] == [300, 100]
-    assert [t.text for t in root.iter(SVG + "text")] == ["Module ١", "Empty"]
+    # Row labels, and each segment's mark (not colour alone): passed ✔, in progress ◐.
+    assert [t.text for t in root.iter(SVG + "text")] == ["Module ١", "✔", "◐", "Empty"]
+    assert [r.find(SVG + "title").text for r in rects] == ["Module ١: passed 3", "Module ١: in_progress 1"]
+
+
+def test_stacked_bars_name_each_state_and_mark_failures():
+    root = parse(charts.stacked_bars(
+        [("M", {"passed": 1, "failed": 2, "in_progress": 0, "not_started": 1})], title="t", desc="d", width=400,
+        labels={"passed": "Réussi", "failed": "Non réussi", "not_started": "Pas commencé"}, count_label=lambda n: f"<{n}>",
+    ))
+    rects = root.findall(SVG + "rect")
+    assert [r.get("fill") for r in rects] == ["#009E73", "#D55E00", "#D9D9D9"]
+    assert [r.find(SVG + "title").text for r in rects] == ["M: Réussi <1>", "M: Non réussi <2>", "M: Pas commencé <1>"]
+    assert [t.text for t in root.iter(SVG + "text")][1:] == ["✔", "✘", "○"]

@@ -40,7 +40,8 @@ def test_completion_csv(seeded):
     l1 = by_name[L1_NAME]
     title = next(h for h in header if h.endswith(": status") and "Understanding" in h).rsplit(":", 1)[0]
     assert (l1[f"{title}: status"], l1[f"{title}: attempts"], l1[f"{title}: best score (%)"]) == ("Passed", "2", "100.0")
-    assert l1[f"{title}: passed on (UTC)"] == "2026-03-02T09:10:00.000Z"
+    assert l1[f"{title}: passed on (UTC)"] == "Mar 2, 2026, 09:10"  # the page's one date style (Babel, en)
+    assert by_name["'=Ana+1"]["Last activity (UTC)"] == "Mar 3, 2026, 09:10"
     assert (l1["Modules passed"], l1["Attempts"], l1["Cohort"]) == ("1", "3", "Inspectors north")
 
 
@@ -51,6 +52,11 @@ def test_completion_csv_follows_the_filters_and_language(seeded):
         rows = read(client.get(f"/dashboard/completion.csv?cohort={seeded.cohort_a}&language=ar").content)
     assert [row[0] for row in rows[1:]] == [L1_NAME]
     assert rows[0][0] != "Learner"  # the header is in the trainer's language
+    # Dates as on the Arabic pages: one left-to-right isolate each, no right-to-left marks inside;
+    # counts stay plain numbers a spreadsheet can sum.
+    assert rows[1][5] == "\u206604/03/2026\u2069، \u206609:10\u2069"  # last activity, 4 March 09:10 UTC
+    assert rows[1][9] == "\u206602/03/2026\u2069، \u206609:10\u2069"  # passed on
+    assert rows[1][3].isdigit() and rows[1][4].isdigit()
 
 
 def test_questions_csv(seeded):

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from tests.unit.dashboard_support import L1, L1_NAME, L2, L2_NAME, L3, LI, UT, key_of, login, make_seeded
 from trainer.server.dashboard import queries
 from trainer.server.dashboard.modules import module_catalogue
-from trainer.server.dashboard.queries import IN_PROGRESS, NOT_STARTED, PASSED, Filters, Scope
+from trainer.server.dashboard.queries import FAILED, IN_PROGRESS, NOT_STARTED, PASSED, Filters, Scope
 
 ALL = Scope(None)
 K1, K2, K3 = key_of(L1), key_of(L2), key_of(L3)
@@ -48,17 +48,17 @@ def test_completion_matrix_for_everyone(db, catalogue):
     assert [r.actor_key for r in m.rows] == [K3, K2, K1]  # by name: "=Ana+1", "Jean Dupont", "ليلى حداد"
     assert cells(m) == {
         (K1, UT): (PASSED, 2, 1.0),
-        (K1, LI): (IN_PROGRESS, 1, 0.666667),
-        (K2, UT): (IN_PROGRESS, 1, 0.666667),
-        (K2, LI): (IN_PROGRESS, 1, None),
+        (K1, LI): (FAILED, 1, 0.666667),  # finished below the pass mark
+        (K2, UT): (FAILED, 1, 0.666667),
+        (K2, LI): (IN_PROGRESS, 1, None),  # begun, not finished
         (K3, UT): (PASSED, 1, 1.0),
     }
     row1 = next(r for r in m.rows if r.actor_key == K1)
     assert (row1.name, row1.passed, row1.attempts, row1.cohort_name) == (L1_NAME, 1, 3, "Inspectors north")
     assert row1.cells[UT].passed_at == "2026-03-02T09:10:00.000Z"
-    assert m.summary[UT] == {PASSED: 2, IN_PROGRESS: 1, NOT_STARTED: 0}
-    assert m.summary[LI] == {PASSED: 0, IN_PROGRESS: 2, NOT_STARTED: 1}
-    assert m.summary["border-identification"] == {PASSED: 0, IN_PROGRESS: 0, NOT_STARTED: 3}
+    assert m.summary[UT] == {PASSED: 2, FAILED: 1, IN_PROGRESS: 0, NOT_STARTED: 0}
+    assert m.summary[LI] == {PASSED: 0, FAILED: 1, IN_PROGRESS: 1, NOT_STARTED: 1}
+    assert m.summary["border-identification"] == {PASSED: 0, FAILED: 0, IN_PROGRESS: 0, NOT_STARTED: 3}
 
 
 @pytest.mark.parametrize(
@@ -70,8 +70,8 @@ def test_completion_matrix_for_everyone(db, catalogue):
         ("attempts", False, [K3, K2, K1]),  # 1, 2, 3 attempts
         ("cohort", False, [K3, K2, K1]),  # Border south, then Inspectors north by name
         ("last", True, [K2, K1, K3]),  # 03-05, 03-04, 03-03
-        ("module:" + LI, True, [K2, K1, K3]),  # both in progress with 1 attempt (then by name), not started
-        ("module:" + UT, True, [K1, K3, K2]),  # passed after 2, passed after 1, in progress
+        ("module:" + LI, True, [K1, K2, K3]),  # failed, in progress, not started
+        ("module:" + UT, True, [K1, K3, K2]),  # passed after 2, passed after 1, failed
     ],
 )
 def test_completion_sorts(db, catalogue, sort, desc, expected):
@@ -81,19 +81,19 @@ def test_completion_sorts(db, catalogue, sort, desc, expected):
 def test_completion_filters_by_cohort_language_dates_and_audience(db, catalogue, seeded):
     a = matrix(db, catalogue, cohort=seeded.cohort_a)
     assert {r.actor_key for r in a.rows} == {K1, K2} and a.total == 2
-    assert a.summary[UT] == {PASSED: 1, IN_PROGRESS: 1, NOT_STARTED: 0}
+    assert a.summary[UT] == {PASSED: 1, FAILED: 1, IN_PROGRESS: 0, NOT_STARTED: 0}
 
     fr = matrix(db, catalogue, language="fr")
     assert fr.total == 1
-    assert cells(fr) == {(K2, UT): (IN_PROGRESS, 1, 0.666667), (K2, LI): (IN_PROGRESS, 1, None)}
+    assert cells(fr) == {(K2, UT): (FAILED, 1, 0.666667), (K2, LI): (IN_PROGRESS, 1, None)}
 
     ar = matrix(db, catalogue, language="ar")
-    assert cells(ar) == {(K1, UT): (PASSED, 2, 1.0), (K1, LI): (IN_PROGRESS, 1, 0.666667)}
+    assert cells(ar) == {(K1, UT): (PASSED, 2, 1.0), (K1, LI): (FAILED, 1, 0.666667)}
 
     # Attempts started 2 and 3 March: L1's second (passing) attempt and L3's attempt.
     span = matrix(db, catalogue, date_from=date(2026, 3, 2), date_to=date(2026, 3, 3))
     assert cells(span) == {(K1, UT): (PASSED, 1, 1.0), (K3, UT): (PASSED, 1, 1.0)}
-    assert span.summary[UT] == {PASSED: 2, IN_PROGRESS: 0, NOT_STARTED: 0}
+    assert span.summary[UT] == {PASSED: 2, FAILED: 0, IN_PROGRESS: 0, NOT_STARTED: 0}
 
     border_matrix = matrix(db, catalogue, audience="border")
     border = [m.id for m in border_matrix.modules]
@@ -253,3 +253,25 @@ def test_module_columns_follow_the_curriculum_then_modules_seen_only_in_statemen
     assert (extra.title("fr"), extra.title("ar")) == ("Travail de nuit", "Travail de nuit")
     assert module_catalogue(db)[0].title("en").startswith("Understanding")  # the curriculum's title wins
     assert ModuleInfo("m", 1).title("en") == "m"
+
+
+def test_matrix_cells_say_passed_failed_in_progress_and_not_started_in_words_and_marks(seeded):
+    import re
+
+    with TestClient(seeded.app) as client:
+        login(client, "admin")
+        page = client.get("/dashboard/completion").text
+    cells = re.findall(r'<td class="cell (\w+)">(.*?)</td>', page, re.S)
+    by_state = {}
+    for state, body in cells:
+        by_state.setdefault(state, []).append(" ".join(re.sub(r"<[^>]+>", " ", body).split()))
+    assert set(by_state) == {"passed", "failed", "in_progress", "not_started"}
+    # Each state has its own mark and its own visible words; a failed cell gives best score and attempts.
+    assert all(t.startswith("✔ Passed") for t in by_state["passed"])
+    assert by_state["failed"] == ["✘ Not passed best 67% 1 attempt"] * 2
+    assert by_state["in_progress"] == ["◐ In progress 1 attempt"]
+    assert all(t == "○ Not started" for t in by_state["not_started"])
+    assert "✔ Passed best 100% 2 attempts" in by_state["passed"]
+    # The per-module bars carry the marks too, and name the state in each segment's tooltip.
+    bars = page[page.index('<svg class="chart bars"'):]
+    assert "✘" in bars and "Not passed" in bars

@@ -105,6 +105,9 @@ def test_enrol_by_code_or_link_and_refusals_in_plain_words(env):
         with pytest.raises(SyncSetupError) as e:
             await svc.enrol(BASE, "")
         assert e.value.problem.code == "bad_settings"
+        # The whole link pasted into the code field, nothing in the server field.
+        st = await svc.enrol("", f"Enrol: waymark://enrol?server={BASE}&code={new_code(srv)}.")
+        assert st.target == BASE
         await svc.close()
 
     run(go())

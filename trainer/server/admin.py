@@ -26,10 +26,66 @@ from .enrolment import (
 )
 
 ENROL_LINK = "waymark://enrol"
+DEFAULT_SERVER_URL = "http://127.0.0.1:8765"  # `trainer serve` with its default --host and --port
 
 
-def _db(args: argparse.Namespace):
-    return open_server_db(Path(args.db) if args.db else default_db_path())
+class CliError(Exception):
+    """A problem the person at the terminal can fix: the message is one line saying what and how."""
+
+
+def db_path_of(args: argparse.Namespace) -> Path:
+    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+
+
+def open_admin_db(args: argparse.Namespace):
+    """The server database an admin command works on. A path that does not exist is most often
+    a typo: it is refused unless `--create` asks for a new database."""
+    path = db_path_of(args)
+    if not path.exists() and not getattr(args, "create", False):
+        raise CliError(
+            f"there is no server database at {path}; check --db (or $WAYMARK_SERVER_DB), "
+            "or add --create to start a new one there"
+        )
+    if path.is_dir():
+        raise CliError(f"{path} is a folder; give --db the database file inside it, e.g. {path / 'waymark-server.db'}")
+    try:
+        return open_server_db(path)
+    except sqlite3.DatabaseError as e:
+        raise CliError(f"{path} is not a Waymark server database ({e}); check --db") from None
+
+
+_db = open_admin_db
+
+
+def server_url_of(args: argparse.Namespace) -> str:
+    """The address people use to reach the server: --server-url, $WAYMARK_PUBLIC_URL, or serve's default."""
+    return (getattr(args, "server_url", None) or os.getenv("WAYMARK_PUBLIC_URL") or DEFAULT_SERVER_URL).rstrip("/")
+
+
+def guarded(func):
+    """An admin command that ends in one line on stderr and a non-zero exit, never a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except CliError as e:
+            print(f"error: {e}", file=sys.stderr)
+        except KeyboardInterrupt:
+            print("error: interrupted; nothing more was changed", file=sys.stderr)
+            return 130
+        except sqlite3.OperationalError as e:
+            print(f"error: the server database could not be used ({e}); check --db, its folder's permissions "
+                  "and free disk space", file=sys.stderr)
+        except sqlite3.DatabaseError as e:
+            print(f"error: {db_path_of(args)} is not a usable Waymark server database ({e}); check --db", file=sys.stderr)
+        except OSError as e:
+            where = f" {e.filename}" if getattr(e, "filename", None) else ""
+            print(f"error: cannot use{where}: {e.strerror or e}; check the path and its permissions", file=sys.stderr)
+        return 2
+
+    run.__wrapped__ = func
+    run.__doc__ = func.__doc__
+    return run
 
 
 def _table(rows: list[dict], columns: list[str]) -> str:
@@ -64,8 +120,7 @@ def cmd_create_code(args: argparse.Namespace) -> int:
             _db(args), args.cohort, valid_days=args.days or None, max_uses=args.uses, note=args.note
         )
     except ValueError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        raise CliError(f"{e}; see `trainer admin list-cohorts` for the cohorts that take new devices") from None
     print(f"enrolment code: {code}")
     print(f"cohort {row['cohort_id']}; expires {row['expires_at'] or 'never'}; uses {row['max_uses'] or 'unlimited'}")
     if args.server_url:
@@ -83,7 +138,7 @@ def cmd_revoke_code(args: argparse.Namespace) -> int:
     if revoke_code(_db(args), args.code):
         print(f"code {args.code} withdrawn; devices already enrolled with it keep working")
         return 0
-    print(f"error: no active code {args.code}", file=sys.stderr)
+    print(f"error: no active code {args.code}; see `trainer admin list-codes` for the codes and their state", file=sys.stderr)
     return 1
 
 
@@ -102,26 +157,37 @@ def cmd_revoke_device(args: argparse.Namespace) -> int:
     if revoke_device(_db(args), args.device):
         print(f"device {args.device} can no longer send; its statements stay on the server")
         return 0
-    print(f"error: no active device {args.device}", file=sys.stderr)
+    print(f"error: no active device {args.device}; see `trainer admin list-devices` for device ids", file=sys.stderr)
     return 1
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """A consistent copy while the server runs (SQLite's online backup API)."""
-    src_path = Path(args.db) if args.db else default_db_path()
-    if not src_path.exists():
-        print(f"error: no server database at {src_path}", file=sys.stderr)
-        return 1
+    src_path = db_path_of(args)
+    if not src_path.is_file():
+        raise CliError(f"there is no server database at {src_path}; check --db (or $WAYMARK_SERVER_DB)")
     dest = Path(args.to)
+    if dest.is_dir():
+        raise CliError(f"{dest} is a folder; give --to a new file name in it, e.g. {dest / 'waymark-backup.db'}")
     if dest.exists():
-        print(f"error: {dest} exists; choose a new file name", file=sys.stderr)
-        return 1
+        raise CliError(f"{dest} already exists; choose a new file name for --to (a backup never overwrites)")
+    folder = dest.parent
+    if not folder.is_dir():
+        raise CliError(f"the folder {folder} does not exist; create it first (mkdir -p {folder}) or choose another --to")
+    if not os.access(folder, os.W_OK):
+        raise CliError(f"cannot write in the folder {folder}; choose a --to in a folder you may write to")
     src = sqlite3.connect(src_path)
-    out = sqlite3.connect(dest)
     try:
-        src.backup(out)
+        src.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+        out = sqlite3.connect(dest)
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+    except sqlite3.DatabaseError as e:
+        dest.unlink(missing_ok=True)
+        raise CliError(f"{src_path} could not be copied ({e}); check --db names a Waymark server database") from None
     finally:
-        out.close()
         src.close()
     print(f"backed up {src_path} to {dest}")
     return 0

@@ -28,7 +28,8 @@ import httpx
 from ..core.storage import open_db
 from . import outbox
 from .backoff import CAP_SECONDS, backoff_delay
-from .settings import SettingsError, SyncSettings, SyncTarget, normalise_url, parse_enrol_link
+from .enrol_link import enrolment_input
+from .settings import SettingsError, SyncSettings, SyncTarget, normalise_url
 from .status import Problem, SyncStatus, derive_state
 from .transport import About, Outcome, Transport, batch_body, interpret, parse_about
 
@@ -129,10 +130,8 @@ class SyncService:
     # --- setup ----------------------------------------------------------------------------
 
     async def enrol(self, server: str, code: str | None = None, *, label: str | None = None) -> SyncStatus:
-        """Enrol with the trainer server (address + code, or a `waymark://enrol?...` link)."""
-        link = parse_enrol_link(server)
-        if link:
-            server, code = link
+        """Enrol with the trainer server (address + code, or an enrolment link in either field)."""
+        server, code = enrolment_input(server, code)
         try:
             server_url = normalise_url(server)
         except SettingsError as e:

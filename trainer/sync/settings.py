@@ -8,11 +8,12 @@ its administrator).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from ..core.settings import Settings
+from .enrol_link import parse_enrol_link  # noqa: F401  (kept importable from here)
 
 DEFAULT_BATCH = 500
 KEYS = (
@@ -48,18 +49,6 @@ def normalise_url(url: str, *, what: str = "server address") -> str:
     if bad:
         raise SettingsError(f"the {what} must look like https://training.example.org or http://192.168.1.10:8765")
     return url.rstrip("/")
-
-
-def parse_enrol_link(text: str) -> tuple[str, str] | None:
-    """`waymark://enrol?server=...&code=...` (from a QR code or message) -> (server, code)."""
-    parts = urlsplit((text or "").strip())
-    if parts.scheme != "waymark" or parts.netloc != "enrol":
-        return None
-    q = parse_qs(parts.query)
-    server, code = q.get("server", [""])[0], q.get("code", [""])[0]
-    if not server or not code:
-        return None
-    return server, code
 
 
 class SyncSettings:

@@ -22,7 +22,7 @@ from ..hashing import hash_secret, verify_secret
 ROLES = ("administrator", "trainer")
 MIN_PASSWORD = 10
 SESSION_HOURS = 12
-_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
+_USERNAME = USERNAME_RULE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
 _DUMMY = hash_secret("no-such-account")
 
 

@@ -14,7 +14,9 @@ from typing import Callable, Sequence
 
 # Okabe-Ito: tells series apart for the common kinds of colour blindness.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
-STATUS_COLOURS = {"passed": "#009E73", "in_progress": "#E69F00", "not_started": "#D9D9D9"}
+STATUS_COLOURS = {"passed": "#009E73", "failed": "#D55E00", "in_progress": "#E69F00", "not_started": "#D9D9D9"}
+# The same marks as the completion matrix, so a state never rests on colour alone.
+STATUS_ICONS = {"passed": "✔", "failed": "✘", "in_progress": "◐", "not_started": "○"}
 
 
 def _e(text: str) -> str:
@@ -129,11 +131,17 @@ def stacked_bars(
     *,
     title: str,
     desc: str,
-    order: Sequence[str] = ("passed", "in_progress", "not_started"),
+    order: Sequence[str] = ("passed", "failed", "in_progress", "not_started"),
+    labels: dict[str, str] | None = None,
+    count_label: Callable[[int], str] = str,
     width: int = 420,
     bar_height: int = 22,
 ) -> str:
-    """One horizontal 100 % bar per row (e.g. per module: passed / in progress / not started)."""
+    """One horizontal 100 % bar per row (e.g. per module: passed / failed / in progress / not started).
+
+    Each segment wide enough carries its state's mark (✔ ✘ ◐ ○) and every segment has a
+    tooltip naming the state and the count, so the chart does not rely on colour."""
+    labels = labels or {}
     label_h = 16
     row_h = label_h + bar_height + 10
     height = max(row_h, row_h * len(rows))
@@ -146,9 +154,15 @@ def stacked_bars(
         for k in order:
             w = counts.get(k, 0) / total * width
             if w > 0:
+                n = count_label(counts.get(k, 0))
                 body.append(
                     f'<rect x="{x0:.1f}" y="{y0 + label_h}" width="{w:.1f}" height="{bar_height}" '
-                    f'fill="{STATUS_COLOURS.get(k, "#999")}"><title>{_e(label)}: {counts.get(k, 0)}</title></rect>'
+                    f'fill="{STATUS_COLOURS.get(k, "#999")}"><title>{_e(label)}: {_e(labels.get(k, k))} {_e(n)}</title></rect>'
                 )
+                if w >= 18:
+                    body.append(
+                        f'<text class="mark {k}" x="{x0 + w / 2:.1f}" y="{y0 + label_h + bar_height / 2 + 5:.1f}" '
+                        f'text-anchor="middle" aria-hidden="true">{STATUS_ICONS.get(k, "")}</text>'
+                    )
             x0 += w
     return _svg(width, height, title, desc, body, "bars")

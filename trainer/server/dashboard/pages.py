@@ -12,12 +12,13 @@ from . import charts, queries
 from .accounts import list_accounts, trainers_of
 from .exports import to_csv
 from .modules import module_catalogue
-from .queries import IN_PROGRESS, NOT_STARTED, PASSED, Filters
+from .queries import FAILED, IN_PROGRESS, NOT_STARTED, PASSED, Filters
 from .render import SECURITY_HEADERS
 from .web import Ctx
 
 STATUS_LABELS = {
     PASSED: N_("Passed"),
+    FAILED: N_("Not passed"),
     IN_PROGRESS: N_("In progress"),
     NOT_STARTED: N_("Not started"),
 }
@@ -89,8 +90,8 @@ def _timeline(ctx: Ctx, cohort_rows: list[dict], module_ids: list[str], counts: 
         series,
         title=ctx._("Completion over time"),
         desc=ctx._("Share of learner and module pairs passed, by the date of the first pass, one line per cohort."),
-        date_label=lambda d: ctx.t.date(d, "medium"),
-        percent_label=ctx.t.percent,
+        date_label=ctx.fmt.day,
+        percent_label=ctx.fmt.pct,
         today=ctx.now.date(),
     )
 
@@ -184,7 +185,9 @@ def completion_page(ctx: Ctx) -> Response:
     bars = charts.stacked_bars(
         [(m.title(ctx.t.lang), matrix.summary.get(m.id, {})) for m in matrix.modules],
         title=ctx._("Progress per module"),
-        desc=ctx._("For each module, the share of the learners shown who passed, are in progress, or have not started."),
+        desc=ctx._("For each module, the share of the learners shown who passed, did not pass, are in progress, or have not started."),
+        labels={k: ctx._(v) for k, v in STATUS_LABELS.items()},
+        count_label=lambda n: ctx.fmt.num(n, 0),
     ) if matrix.modules and matrix.total else None
     return ctx.page(
         "completion.html",
@@ -196,6 +199,7 @@ def completion_page(ctx: Ctx) -> Response:
         languages=queries.languages_seen(ctx.db),
         audiences=AUDIENCES,
         status_labels=STATUS_LABELS,
+        status_icons=charts.STATUS_ICONS,
         bars=bars,
     )
 
@@ -216,13 +220,16 @@ def completion_csv(ctx: Ctx) -> Response:
             _("{module}: passed on (UTC)").format(module=title),
         ]
     status = {k: _(v) for k, v in STATUS_LABELS.items()}
+    fmt = ctx.fmt
     rows = []
+    # Dates in the page's one style (isolated in Arabic); counts and scores stay plain numbers
+    # so that a spreadsheet in any locale can sum them.
     for r in matrix.rows:
-        row: list[Any] = [r.name, r.pseudonym, r.cohort_name, r.passed, r.attempts, r.last_at]
+        row: list[Any] = [r.name, r.pseudonym, r.cohort_name, r.passed, r.attempts, fmt.when(r.last_at, empty="")]
         for m in matrix.modules:
             cell = r.cells.get(m.id, queries.EMPTY)
             row += [status[cell.status], cell.attempts,
-                    None if cell.best_score is None else round(cell.best_score * 100, 1), cell.passed_at]
+                    None if cell.best_score is None else round(cell.best_score * 100, 1), fmt.when(cell.passed_at, empty="")]
         rows.append(row)
     return _csv(to_csv(header, rows), f"completion-{ctx.now.date().isoformat()}.csv")
 
@@ -253,6 +260,7 @@ def learner_page(ctx: Ctx) -> Response:
         attempts=attempts,
         titles=titles,
         status_labels=STATUS_LABELS,
+        status_icons=charts.STATUS_ICONS,
     )
 
 
@@ -288,8 +296,8 @@ def questions_page(ctx: Ctx) -> Response:
                 counts,
                 title=ctx._("Score distribution: {module}").format(module=module.title(ctx.t.lang)),
                 desc=ctx._("Number of finished attempts in each score band of ten percentage points."),
-                bin_labels=[f"{i * 10}–{(i + 1) * 10}" for i in range(10)],
-                count_label=lambda n: ctx.t.number(n),
+                bin_labels=[ctx.fmt.ltr(f"{ctx.t.number(i * 10)}–{ctx.t.number((i + 1) * 10)}") for i in range(10)],
+                count_label=lambda n: ctx.fmt.num(n, 0),
                 marker=module.pass_mark,
                 marker_label=ctx._("pass mark") if module.pass_mark is not None else "",
             )

@@ -6,8 +6,11 @@ reads screening data; it never reaches the server.
 
 Definitions used throughout (and in the tests' hand-computed figures):
 - an attempt is *finished* when its passed/failed statement has arrived;
-- a learner's module is *passed* once any attempt passed, *in progress* when there is an
-  attempt but no pass, *not started* otherwise; *attempts used* counts attempts;
+- a learner's module is *passed* once any attempt passed; *failed* (not passed) when at least
+  one attempt finished and none passed, shown with the best score and the attempts used;
+  *in progress* when attempts began but none finished yet; *not started* otherwise. An attempt
+  is known to have finished by its score (only passed/failed statements carry one), so the
+  unfiltered matrix reads it from the maintained best score without touching attempts;
 - pass rate = passed attempts / finished attempts; average score over finished attempts;
 - attempts to pass = the number of the learner's first passing attempt, averaged over the
   learners who passed.
@@ -25,7 +28,8 @@ import sqlite_utils
 
 from .modules import ModuleInfo
 
-NOT_STARTED, IN_PROGRESS, PASSED = "not_started", "in_progress", "passed"
+NOT_STARTED, IN_PROGRESS, FAILED, PASSED = "not_started", "in_progress", "failed", "passed"
+STATES = (PASSED, FAILED, IN_PROGRESS, NOT_STARTED)
 PAGE_SIZE = 50
 SORTS = ("name", "cohort", "passed", "attempts", "last")
 RESPONSE_SEPARATOR = "[,]"
@@ -264,9 +268,11 @@ def learner_name(display_name: str | None, account_name: str | None, actor_key: 
     return display_name or pseudonym(account_name, actor_key)
 
 
-def _cell(attempts: int, passed: int, best: float | None, passed_at: str | None, last_at: str | None) -> Cell:
+def _cell(attempts: int, passed: int, finished: int, best: float | None, passed_at: str | None, last_at: str | None) -> Cell:
     if passed:
         status = PASSED
+    elif attempts and finished:
+        status = FAILED
     elif attempts:
         status = IN_PROGRESS
     else:
@@ -278,8 +284,8 @@ def _cells_sql(filters: Filters, where: str, args: list) -> tuple[str, list]:
     """Per learner-and-module cells: from the totals, or counted from attempts when filtered."""
     if not filters.by_attempt:
         return (
-            "SELECT actor_key, module_id, attempts, passed, best_score, first_passed_at, last_at "
-            f"FROM dash_progress WHERE attempts > 0 AND {where}",
+            "SELECT actor_key, module_id, attempts, passed, best_score IS NOT NULL AS finished, best_score, "
+            f"first_passed_at, last_at FROM dash_progress WHERE attempts > 0 AND {where}",
             args,
         )
     conds = [where]
@@ -296,7 +302,7 @@ def _cells_sql(filters: Filters, where: str, args: list) -> tuple[str, list]:
         args.append((filters.date_to + timedelta(days=1)).isoformat())
     return (
         "SELECT actor_key, module_id, COUNT(*) AS attempts, COALESCE(MAX(passed = 1), 0) AS passed, "
-        "MAX(score) AS best_score, MIN(CASE WHEN passed = 1 THEN finished_at END) AS first_passed_at, "
+        "COUNT(passed) AS finished, MAX(score) AS best_score, MIN(CASE WHEN passed = 1 THEN finished_at END) AS first_passed_at, "
         f"MAX(last_at) AS last_at FROM dash_attempt WHERE {' AND '.join(conds)} GROUP BY actor_key, module_id",
         args,
     )
@@ -322,7 +328,9 @@ def _order_by(filters: Filters) -> str:
     return f"{name} {d}, l.actor_key"
 
 
-_MODULE_RANK = ("COALESCE(CASE WHEN sm.passed = 1 THEN 2 WHEN sm.attempts > 0 THEN 1 END, 0) AS m_rank, "
+# Sorting by a module: not started, in progress, failed, passed (a score means an attempt finished).
+_MODULE_RANK = ("COALESCE(CASE WHEN sm.passed = 1 THEN 3 WHEN sm.best_score IS NOT NULL THEN 2 "
+                "WHEN sm.attempts > 0 THEN 1 END, 0) AS m_rank, "
                 "COALESCE(sm.attempts, 0) AS m_attempts")
 
 
@@ -402,9 +410,9 @@ def _matrix(db, filters: Filters, modules: list[ModuleInfo], rows: list, total: 
             page_sql, page_args = f"SELECT * FROM ({cells_sql}) WHERE actor_key IN {k_marks}", [*cells_args, *k_args]
         else:
             page_sql, page_args = cells_sql, cells_args
-        for actor_key, module_id, attempts, passed, best, passed_at, last_at in db.execute(page_sql, page_args):
+        for actor_key, module_id, attempts, passed, finished, best, passed_at, last_at in db.execute(page_sql, page_args):
             if actor_key in by_key:
-                by_key[actor_key].cells[module_id] = _cell(attempts, passed, best, passed_at, last_at)
+                by_key[actor_key].cells[module_id] = _cell(attempts, passed, finished, best, passed_at, last_at)
     summary = _summary(db, cells_sql, cells_args, module_ids, total)
     pages = max(1, -(-total // page_size)) if page_size else 1
     return Matrix(modules, out, total, min(filters.page, pages), pages, summary)
@@ -445,13 +453,15 @@ def _count(db, sql: str, args: list) -> int:
 
 
 def _summary(db, cells_sql: str, cells_args: list, module_ids: list[str], total: int) -> dict[str, dict[str, int]]:
-    """Passed / in progress / not started per module among the learners counted."""
-    out = {m: {PASSED: 0, IN_PROGRESS: 0, NOT_STARTED: total} for m in module_ids}
-    for module_id, n_passed, n_progress in db.execute(
-        f"SELECT module_id, SUM(passed = 1), SUM(passed = 0) FROM ({cells_sql}) GROUP BY module_id", cells_args
+    """Passed / failed / in progress / not started per module among the learners counted."""
+    out = {m: {PASSED: 0, FAILED: 0, IN_PROGRESS: 0, NOT_STARTED: total} for m in module_ids}
+    for module_id, n_passed, n_failed, n_progress in db.execute(
+        f"SELECT module_id, SUM(passed = 1), SUM(passed = 0 AND finished > 0), SUM(passed = 0 AND finished = 0) "
+        f"FROM ({cells_sql}) GROUP BY module_id", cells_args
     ):
         if module_id in out:
-            out[module_id] = {PASSED: n_passed, IN_PROGRESS: n_progress, NOT_STARTED: total - n_passed - n_progress}
+            out[module_id] = {PASSED: n_passed, FAILED: n_failed, IN_PROGRESS: n_progress,
+                              NOT_STARTED: total - n_passed - n_failed - n_progress}
     return out
 
 

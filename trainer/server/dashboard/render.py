@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from babel.dates import format_date, format_skeleton, get_datetime_format
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse, Response
 
@@ -59,31 +60,84 @@ def parse_time(text: str | None) -> datetime | None:
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 
+LRI, PDI = "\u2066", "\u2069"  # Unicode LEFT-TO-RIGHT ISOLATE ... POP DIRECTIONAL ISOLATE
+_BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"), None)  # LRM, RLM, ALM
+
+
+def isolate_ltr(text: str, rtl: bool) -> str:
+    """A date or number as one left-to-right unit inside right-to-left text.
+
+    Babel's Arabic dates carry right-to-left marks (`03<RLM>/12<RLM>/2026`); next to Arabic
+    words, or in an SVG label, the bidi algorithm then scatters the parts ("032026/12/").
+    Inside a left-to-right isolate, without those marks, the value reads 03/12/2026 wherever
+    it stands: in a page, a chart, a tooltip or a CSV cell. Left-to-right pages need nothing.
+    """
+    if not rtl or not text:
+        return text
+    return LRI + text.translate(_BIDI_MARKS) + PDI
+
+
 class Formats:
-    """Numbers, percentages and dates in the page's language (Babel)."""
+    """Numbers, percentages and dates in the page's language (Babel), one style per locale.
+
+    A day is Babel's medium date; a moment is that same date and a 24-hour time (the
+    dashboard shows UTC, where a 12-hour clock helps nobody) joined by the locale's own
+    date-time pattern. In right-to-left pages each value is a left-to-right isolate.
+    """
 
     def __init__(self, t: Translator):
         self.t = t
+        self.rtl = t.rtl
+        # A page repeats the same few values (attempts 1-3, a handful of scores) hundreds of
+        # times in the completion matrix; Babel takes ~50 us per call, so each is formatted once.
+        self._memo: dict[tuple, str] = {}
+
+    def _once(self, key: tuple, make: Callable[[], str]) -> str:
+        got = self._memo.get(key)
+        if got is None:
+            got = self._memo[key] = make()
+        return got
+
+    def ltr(self, text: str) -> str:
+        return isolate_ltr(text, self.rtl)
 
     def pct(self, value: float | None) -> str:
-        return "—" if value is None else self.t.percent(value)
+        return "—" if value is None else self._once(("%", value), lambda: self.ltr(self.t.percent(value)))
 
     def num(self, value: float | None, digits: int = 1) -> str:
-        return "—" if value is None else self.t.number(round(value, digits))
-
-    def when(self, text: str | None) -> str:
-        t = parse_time(text)
-        return "—" if t is None else self.t.datetime(t.astimezone(timezone.utc), "short")
-
-    def day(self, value: str | date | None) -> str:
-        if value is None or value == "":
+        if value is None:
             return "—"
+        value = round(value, digits)
+        return self._once(("n", value), lambda: self.ltr(self.t.number(value)))
+
+    def ratio(self, part: float, whole: float) -> str:
+        """"3 / 10" as one unit (in Arabic it would otherwise read 10 / 3)."""
+        return self.ltr(f"{self.t.number(part)} / {self.t.number(whole)}")
+
+    def _date(self, value: date) -> str:
+        return self._once(("d", value), lambda: format_date(value, "medium", locale=self.t.lang))
+
+    def _moment(self, t: datetime) -> str:
+        t = t.astimezone(timezone.utc)
+        pattern = get_datetime_format("medium", locale=self.t.lang)
+        clock = self._once(("t", t.hour, t.minute), lambda: format_skeleton("Hm", t, locale=self.t.lang))
+        return pattern.replace("{1}", self.ltr(self._date(t.date()))).replace("{0}", self.ltr(clock))
+
+    def when(self, text: str | datetime | None, empty: str = "—") -> str:
+        t = text if isinstance(text, datetime) else parse_time(text)
+        return empty if t is None else self._moment(t)
+
+    def day(self, value: str | date | None, empty: str = "—") -> str:
+        if value is None or value == "":
+            return empty
         if isinstance(value, str):
             t = parse_time(value)
             if t is None:
                 return value
-            value = t.date()
-        return self.t.date(value, "medium")
+            value = t.astimezone(timezone.utc).date()
+        elif isinstance(value, datetime):
+            value = value.astimezone(timezone.utc).date()
+        return self.ltr(self._date(value))
 
 
 def languages(status=None) -> list[tuple[str, str]]:

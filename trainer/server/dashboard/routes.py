@@ -11,13 +11,13 @@ import secrets
 
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 
 from ...core.i18n import known_languages
 from ..db import now_text
 from ..enrolment import create_code, create_cohort, get_cohort, revoke_code, revoke_device
-from . import accounts, pages, queries
-from .render import FONTS, STATIC
+from . import accounts, pages, queries, sheet
+from .render import FONTS, SECURITY_HEADERS, STATIC
 from .web import (
     BASE,
     LOGIN_COOKIE,
@@ -219,6 +219,19 @@ async def archive(request: Request, cohort_id: int) -> Response:
     return await handle(request, work)
 
 
+def _code_options(ctx: Ctx) -> tuple[float, int | None, str | None] | str:
+    """Validity, uses and note of a new code from the form, or the error to show."""
+    _ = ctx._
+    try:
+        days = float(ctx.form.get("days") or 14)
+        uses = int(ctx.form["uses"]) if ctx.form.get("uses") else None
+    except ValueError:
+        return _("Days and uses must be numbers.")
+    if not 0 <= days <= 366 or (uses is not None and not 1 <= uses <= 10_000):
+        return _("Choose between 0 and 366 days and between 1 and 10,000 uses.")
+    return days, uses, (ctx.form.get("note") or "").strip()[:120] or None
+
+
 @router.post("/cohorts/{cohort_id}/codes")
 async def new_code(request: Request, cohort_id: int) -> Response:
     def work(ctx: Ctx) -> Response:
@@ -228,17 +241,55 @@ async def new_code(request: Request, cohort_id: int) -> Response:
         _ = ctx._
         if c["archived_at"]:
             return pages.cohort_page(ctx, cohort_id, error=_("An archived cohort cannot take new devices."), status=400)
-        try:
-            days = float(ctx.form.get("days") or 14)
-            uses = int(ctx.form["uses"]) if ctx.form.get("uses") else None
-        except ValueError:
-            return pages.cohort_page(ctx, cohort_id, error=_("Days and uses must be numbers."), status=400)
-        if not 0 <= days <= 366 or (uses is not None and not 1 <= uses <= 10_000):
-            return pages.cohort_page(ctx, cohort_id, error=_("Choose between 0 and 366 days and between 1 and 10,000 uses."), status=400)
+        options = _code_options(ctx)
+        if isinstance(options, str):
+            return pages.cohort_page(ctx, cohort_id, error=options, status=400)
+        days, uses, note = options
         with ctx.sdb.write_lock:
-            code, _row = create_code(ctx.db, cohort_id, valid_days=days or None, max_uses=uses,
-                                     note=(ctx.form.get("note") or "").strip()[:120] or None)
+            code, _row = create_code(ctx.db, cohort_id, valid_days=days or None, max_uses=uses, note=note)
         return pages.cohort_page(ctx, cohort_id, new_code=code, link=enrol_link(ctx.public_url(), code))
+
+    return await handle(request, work)
+
+
+@router.post("/cohorts/{cohort_id}/sheet")
+async def enrolment_sheet(request: Request, cohort_id: int) -> Response:
+    """A printable sheet of enrolment cards: with a new code, or with the code just created
+    (posted back from the page that showed it once; only an active code of this cohort)."""
+
+    def work(ctx: Ctx) -> Response:
+        from ..admin import enrol_link
+
+        c = queries.cohort(ctx.db, ctx.scope, cohort_id)
+        _ = ctx._
+        try:
+            copies = int(ctx.form.get("copies") or sheet.CARDS_PER_PAGE)
+        except ValueError:
+            copies = 0
+        if not 1 <= copies <= sheet.MAX_COPIES:
+            return pages.cohort_page(ctx, cohort_id, error=_("Choose between 1 and 200 cards."), status=400)
+        if c["archived_at"]:
+            return pages.cohort_page(ctx, cohort_id, error=_("An archived cohort cannot take new devices."), status=400)
+        if ctx.form.get("code"):
+            row = sheet.active_code(ctx.db, cohort_id, ctx.form["code"], ctx.now)
+            if row is None:
+                return pages.cohort_page(ctx, cohort_id, status=400, error=_(
+                    "That code cannot enrol devices in this cohort any more. Print a sheet with a new code."))
+            code, expires_at = row["code"], row["expires_at"]
+        else:
+            options = _code_options(ctx)
+            if isinstance(options, str):
+                return pages.cohort_page(ctx, cohort_id, error=options, status=400)
+            days, uses, note = options
+            with ctx.sdb.write_lock:
+                code, row = create_code(ctx.db, cohort_id, valid_days=days or None, max_uses=uses,
+                                        note=note or _("enrolment sheet"))
+            expires_at = row["expires_at"]
+        server_url = ctx.public_url()
+        cards = sheet.cards_for(code, enrol_link(server_url, code), server_url, c["name"], expires_at, copies)
+        page = sheet.render_sheet(cards, ctx.t, title=_("Enrolment sheet: {cohort}").format(cohort=c["name"]))
+        csp = SECURITY_HEADERS["Content-Security-Policy"].replace("style-src 'self'", "style-src " + sheet.style_hash())
+        return HTMLResponse(page, headers={**SECURITY_HEADERS, "Content-Security-Policy": csp})
 
     return await handle(request, work)
 

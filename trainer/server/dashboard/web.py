@@ -28,7 +28,7 @@ from starlette.responses import RedirectResponse, Response
 from ...core.i18n import Translator, known_languages
 from .accounts import Account, session_account, visible_cohorts
 from .queries import NotVisible, Scope
-from .render import render, pick_language
+from .render import Formats, pick_language, render
 
 SESSION_COOKIE = "waymark_session"
 LANG_COOKIE = "waymark_lang"
@@ -100,6 +100,11 @@ class Ctx:
     @property
     def _(self) -> Callable[[str], str]:
         return self.t.gettext
+
+    @property
+    def fmt(self) -> Formats:
+        """Dates and numbers in the page's language, isolated in right-to-left pages."""
+        return Formats(self.t)
 
     def params(self) -> dict[str, str]:
         return dict(self.request.query_params)

@@ -17,6 +17,7 @@ from babel.dates import format_timedelta
 
 from ... import __version__
 from ...sync.outbox import rejected_rows
+from ...sync.enrol_link import parse_enrol_link
 from ...sync.service import SyncService, SyncSetupError, read_status
 from ...sync.settings import SyncSettings
 from ...sync.status import SyncStatus
@@ -198,13 +199,22 @@ def build(app, params) -> ft.View:
         keyboard_type=ft.KeyboardType.URL,
         autocorrect=False,
     )
+    def split_link(e) -> None:
+        # The whole enrolment link pasted here (or in the server field): show its two parts.
+        found = parse_enrol_link(e.control.value)
+        if found:
+            server_url.value, code.value = found
+            server_url.error = code.error = None  # auto-update shows the change
+
     code = ft.TextField(
         key="sync-code",
-        label=_("Enrolment code"),
+        label=_("Enrolment code or link"),
         hint_text="ABCD-EFGH-JKMN",
         capitalization=ft.TextCapitalization.CHARACTERS,
         autocorrect=False,
+        on_change=split_link,
     )
+    server_url.on_change = split_link
     enrolled = ft.Text(key="sync-enrolled", size=theme.size(14, scale), visible=bool(target and target.mode == "server"))
     if target and target.mode == "server":
         enrolled.value = _("This device is enrolled in {cohort}.").format(cohort=target.cohort or "—")
