@@ -27,6 +27,7 @@ import httpx
 
 from ..core.storage import open_db
 from . import outbox
+from .prune import prune_acknowledged, pruned_count
 from .backoff import CAP_SECONDS, backoff_delay
 from .enrol_link import enrolment_input
 from .settings import SettingsError, SyncSettings, SyncTarget, normalise_url
@@ -214,6 +215,7 @@ class SyncService:
                 self._syncing = False
             self._last_problem = problem
             await self._run(self._record_outcome, problem, started)
+            await self._run(prune_acknowledged, self.clock())  # confirmed statements past retention
             await self._emit()
             return await self.status()
 
@@ -427,7 +429,7 @@ def read_status(db, *, syncing: bool = False) -> SyncStatus:
         state=derive_state(configured=target is not None, syncing=syncing, waiting=waiting, problem=problem),
         waiting=waiting,
         rejected=c[outbox.REJECTED],
-        sent=c[outbox.ACKED],
+        sent=c[outbox.ACKED] + pruned_count(db),
         last_success_at=s.get("sync.last_success_at"),
         last_attempt_at=s.get("sync.last_attempt_at"),
         problem=problem if target is not None else Problem("not_set_up"),

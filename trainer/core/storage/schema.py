@@ -42,3 +42,31 @@ def m001_initial(db):
         defaults={"status": "pending", "attempts": 0},
     )
     db["outbox"].create_index(["status", "next_attempt_at"])
+
+
+@core()
+def m002_outbox_acked_at(db):
+    # When the record store confirmed a row: acknowledged rows are pruned a number of days
+    # after it (trainer/sync/prune.py). The database stamps it whenever a row becomes
+    # `acked`, whichever code acknowledges it. Rows acknowledged before this version count
+    # from the upgrade, so none disappears earlier than the person was told.
+    db["outbox"].add_column("acked_at", str)
+    db.execute(
+        "UPDATE outbox SET acked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'acked'"
+    )
+    db.execute(
+        "CREATE TRIGGER outbox_stamp_acked AFTER UPDATE OF status ON outbox "
+        "WHEN NEW.status = 'acked' AND OLD.status IS NOT 'acked' "
+        "BEGIN UPDATE outbox SET acked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE rowid = NEW.rowid; END"
+    )
+    db["outbox"].create_index(["status", "acked_at"])
+
+
+@core(transactional=False)
+def m003_incremental_vacuum(db):
+    # Pages freed by pruning go back to the file system (PRAGMA incremental_vacuum after a
+    # prune) instead of staying in the file. Switching an existing database needs one VACUUM
+    # (a copy of the file; fast at a device's size, and only once).
+    if db.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+        db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        db.execute("VACUUM")
