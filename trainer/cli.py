@@ -55,6 +55,19 @@ def _print_indicator_report(path: str | None) -> None:
         print(line)
 
 
+def _cmd_compile(args: argparse.Namespace) -> int:
+    from .core.curricula.cache import compile_curricula
+
+    path, errors = compile_curricula(args.curricula, args.out)
+    for e in errors:
+        print(e, file=sys.stderr)
+    if path is None:
+        print("trainer: not compiled: fix the errors above first (trainer curricula check).", file=sys.stderr)
+        return 1
+    print(f"compiled {args.curricula or 'the bundled curricula'} into {path}")
+    return 0
+
+
 def _cmd_print(args: argparse.Namespace) -> int:
     from .core.curricula.loader import load_curricula
     from .core.curricula.render import render_module_html
@@ -302,6 +315,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", default=None, help="curricula folder (default: the bundled one)")
     check.add_argument("--report", action="store_true", help="print the translation report even when there are errors")
     check.set_defaults(func=_cmd_check)
+    comp = cur_sub.add_parser("compile", help="validate, then write the compiled start-up cache (for packaging)",
+                              description="Validate the curricula and write the compiled, hash-checked cache the app "
+                                          "reads at start-up. Point WAYMARK_CURRICULA_CACHE at the folder in a package.")
+    comp.add_argument("--curricula", default=None, help="curricula folder (default: the bundled one)")
+    comp.add_argument("--out", required=True, help="folder to write the compiled cache into")
+    comp.set_defaults(func=_cmd_compile)
     pr = cur_sub.add_parser("print", help="write a module as printable HTML")
     pr.add_argument("module", help="the module's id, e.g. understanding-trafficking")
     pr.add_argument("--lang", default="en", help="the language to print (one the module is written in)")

@@ -16,7 +16,6 @@ Quizzes, module metadata, glossaries, indicator sets and referral directories al
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, Hashable, Iterable, Mapping
 
@@ -317,6 +316,8 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[DataError]]:
     except UnicodeDecodeError as exc:
         return None, "", [DataError(where, undecodable_line(raw, exc), f"not valid UTF-8 ({exc.reason})")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read gives it
+    import tomllib  # here, not at the top: the models import this module, the app start need not parse TOML
+
     try:
         return tomllib.loads(text), text, []
     except tomllib.TOMLDecodeError as exc:

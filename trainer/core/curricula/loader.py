@@ -7,7 +7,6 @@ author can fix a whole folder in one pass. `load_curricula` raises when anything
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from types import MappingProxyType
@@ -19,6 +18,7 @@ from ..errors import DataError, DataErrors, rel
 from ..tomllines import TomlLines, read_toml
 from .rules import check_module_rules, read_rules
 from .model import AUDIENCES, TRANSLATION_STATES, Curriculum, Module, ModuleText, Section
+from .paths import default_curricula_dir  # noqa: F401  (part of this module's API)
 
 MODULE_KEYS = {
     "id": str,
@@ -59,18 +59,6 @@ def _register_extra_checks() -> None:
     # checked when their folders exist (the app itself needs them for the checklist).
     EXTRA_CHECKS.append(lambda root: check_indicators(root) if (root / "indicators").is_dir() else [])
     EXTRA_CHECKS.append(lambda root: check_referrals(root) if (root / "referrals").is_dir() else [])
-
-
-def default_curricula_dir() -> Path:
-    """The bundled curricula: next to the package in a checkout, or inside the app bundle."""
-    env = os.getenv("WAYMARK_CURRICULA")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[3] / "curricula", here.parents[2] / "curricula"):
-        if candidate.is_dir():
-            return candidate
-    return here.parents[3] / "curricula"
 
 
 def _key_line(path: Path, key: str) -> int:
