@@ -6,6 +6,7 @@ the core through `app` and never touch SQLite or the curricula files themselves.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from functools import lru_cache
@@ -142,9 +143,10 @@ class WaymarkApp:
         self.page.navigate(route)
 
     def views_for(self, route: str) -> list[ft.View]:
-        from .routes import ROUTES
+        from . import routes
 
         path = route.split("?")[0] or "/"
+        ROUTES = routes.first_view_routes() if path == "/" else routes.route_table()
         parts = [p for p in path.split("/") if p]
         prefixes = ["/"] + ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
         stack: list[tuple[Callable, dict[str, str]]] = []
@@ -207,6 +209,10 @@ def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = No
         page.on_route_change = app.on_route_change
         page.on_view_pop = app.on_view_pop
         app.show_route(page.route or "/")
+        await asyncio.sleep(0)  # let the first view go out before anything else is imported
+        # Every other screen and the checklist's indicator sets load in the background, so
+        # that their first open is quick; the first view imported only what it shows.
+        app.services["preload"] = asyncio.get_running_loop().run_in_executor(None, preload_quietly, app)
         # Quiz results leave the device whenever a connection allows (never screening data).
         from .views.sync import start_background
 
@@ -255,9 +261,24 @@ async def show_start_error(page: ft.Page, folder: Path, exc: Exception) -> None:
     page.update()
 
 
+def preload_quietly(app: WaymarkApp) -> None:
+    """routes.preload on a background thread: a failure there only means a slower first open."""
+    try:
+        from .routes import preload
+
+        preload(app)
+    except Exception:
+        log.warning("background preload failed; screens load when opened", exc_info=True)
+
+
 def warm_up(curricula_dir: str | None = None, data_dir: str | Path | None = None) -> None:
-    """Load the curricula before the first visitor arrives (called in a background thread)."""
+    """Before the first visitor arrives (called in a background thread by `trainer app`):
+    load the curricula and import what the first view needs (its screens and the theme), so
+    that the session only builds it."""
     base = Path(data_dir) if data_dir else default_data_dir()
     cached_curriculum(content_root(curricula_dir, base), str(base / "cache"))
     catalogues.use_cache_dir(base / "cache")
     ui_languages()  # count the UI catalogues (or read the counts from the cache) before the first visitor
+    from . import routes  # noqa: F401  (the first view's screens)
+
+    theme.themes("en")

@@ -1,25 +1,64 @@
 """The screening screens: the indicator checklist (see trainer/core/checklist for the rules).
 
 Importing this package adds the checklist to the home screen and its options to settings.
+It is light on purpose: the screens (and the checklist core behind them) are imported when
+first shown, or earlier by `preload` in the background, never before the app's first view.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
+from importlib import import_module
 
 import flet as ft
 
 from .. import widgets
 from ..views import home, settings
-from . import consent, private, questions, results, settings_section, start, urgent
+
+
+@lru_cache(maxsize=None)
+def _screen(module: str, attr: str = "build"):
+    """A route builder that imports its screen module on first use (one object per screen)."""
+
+    def builder(app, params):
+        return getattr(import_module(f"{__name__}.{module}"), attr)(app, params)
+
+    builder.__qualname__ = builder.__name__ = f"{module}.{attr}"
+    return builder
+
 
 ROUTES = [
-    ("/screening", start.build_list),
-    ("/screening/new", start.build_new),
-    ("/screening/urgent", urgent.build),
-    ("/screening/s/:sid/consent", consent.build),
-    ("/screening/s/:sid/step/:n", questions.build),
-    ("/screening/s/:sid/private", private.build),
-    ("/screening/s/:sid/results", results.build),
+    ("/screening", _screen("start", "build_list")),
+    ("/screening/new", _screen("start", "build_new")),
+    ("/screening/urgent", _screen("urgent")),
+    ("/screening/s/:sid/consent", _screen("consent")),
+    ("/screening/s/:sid/step/:n", _screen("questions")),
+    ("/screening/s/:sid/private", _screen("private")),
+    ("/screening/s/:sid/results", _screen("results")),
 ]
+SCREENS = ("start", "urgent", "consent", "questions", "private", "results", "summary", "contacts", "lock")
+
+
+def preload(app) -> None:
+    """Import the checklist screens and load the indicator sets once (their parsed, cached
+    form), so that the first open is quick. Called on a background thread after the first
+    view; safe to call again or never (the first open then does the same work)."""
+    for module in SCREENS:
+        import_module(f"{__name__}.{module}")
+    from ...core.errors import DataErrors
+    from .state import indicator_sets
+
+    try:
+        indicator_sets(str(app.curriculum.root))
+    except DataErrors:  # not cached: the checklist screen reports the broken set when opened
+        pass
+
+
+def settings_entry(app) -> ft.Control | None:
+    """The checklist's options in settings (imported when settings is first shown)."""
+    from .settings_section import section
+
+    return section(app)
 
 
 def home_entry(app) -> ft.Control:
@@ -53,5 +92,5 @@ if home_action not in home.APPBAR_ACTIONS:
     home.APPBAR_ACTIONS.append(home_action)
 if home_entry not in home.EXTRA_SECTIONS and not any(getattr(f, "__module__", "") == __name__ for f in home.EXTRA_SECTIONS):
     home.EXTRA_SECTIONS.append(home_entry)
-if settings_section.section not in settings.EXTRA_SECTIONS:
-    settings.EXTRA_SECTIONS.append(settings_section.section)
+if settings_entry not in settings.EXTRA_SECTIONS:
+    settings.EXTRA_SECTIONS.append(settings_entry)

@@ -7,6 +7,7 @@ forgets the decrypted screening.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from functools import lru_cache
@@ -27,8 +28,18 @@ IDLE_CHOICES = (1, 2, 5, 10, 15)
 DANGER_FLAG = "immediate-danger"
 
 
-@lru_cache(maxsize=4)
+_SETS_LOCK = threading.Lock()
+
+
 def indicator_sets(curricula_root: str) -> Mapping[str, IndicatorSet]:
+    """Loaded once per process and kept; a first open while the background preload is still
+    loading waits for it instead of loading a second time."""
+    with _SETS_LOCK:
+        return _indicator_sets(curricula_root)
+
+
+@lru_cache(maxsize=4)
+def _indicator_sets(curricula_root: str) -> Mapping[str, IndicatorSet]:
     return load_indicator_sets(Path(curricula_root))
 
 
