@@ -3,8 +3,9 @@
 argv[1] = data dir (database with a PIN set, curricula cache filled); argv[2] = "preload" |
 "no-preload". Starts the app in an in-process Flet session at "/", then (with "preload")
 waits for the background preload the app starts after its first view, then opens the
-checklist (route /screening) and prints JSON: the open's duration, and how long after the
-first view the preload was done.
+checklist (route /screening) and prints JSON: the open's duration (wall, and CPU time of the
+process, which a loaded machine disturbs less), and how long after the first view the preload
+was done.
 """
 
 import asyncio
@@ -31,14 +32,14 @@ async def run() -> dict:
     await app.services["preload"]
     preload_done = time.perf_counter() - first_view
     await asyncio.sleep(0.05)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     await h.go("/screening")
-    opened = time.perf_counter() - t
+    opened, opened_cpu = time.perf_counter() - t, time.process_time() - c
     assert h.view.route == "/screening" and not h.conn.crashed, h.view.route
     svc = app.services.get("sync")
     if svc is not None:
         await svc.close()
-    return {"open": opened, "preload_done": preload_done, "keys": sorted(k for k in app.services)}
+    return {"open": opened, "open_cpu": opened_cpu, "preload_done": preload_done, "keys": sorted(k for k in app.services)}
 
 
 print(json.dumps(asyncio.run(run())), flush=True)
