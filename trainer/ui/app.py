@@ -129,7 +129,11 @@ class WaymarkApp:
         page = self.page
         page.title = "Waymark"
         page.rtl = is_rtl(self.ui_language)
-        page.fonts = theme.FONTS
+        # The bundled Arabic font is a few hundred KB the web client loads before it draws:
+        # registered with the first view only when that view needs it (an Arabic-script UI or
+        # content language), otherwise just after it (register_fonts, from make_main).
+        if self.session.get("fonts") or theme.font_for(self.ui_language) or theme.font_for(self.content_language):
+            self.register_fonts(update=False)
         page.theme, page.dark_theme = theme.themes(self.ui_language)
         mode = self.settings.get("theme") or "system"
         page.theme_mode = {"light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK}.get(mode, ft.ThemeMode.SYSTEM)
@@ -137,6 +141,13 @@ class WaymarkApp:
         page.locale_configuration = ft.LocaleConfiguration(
             supported_locales=locales, current_locale=flutter_locale(self.ui_language)
         )
+
+    def register_fonts(self, update: bool = True) -> None:
+        self.session["fonts"] = True
+        if self.page.fonts != theme.FONTS:
+            self.page.fonts = theme.FONTS
+            if update:
+                self.page.update()
 
     # --- navigation -----------------------------------------------------------------
     def go(self, route: str) -> None:
@@ -210,6 +221,7 @@ def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = No
         page.on_view_pop = app.on_view_pop
         app.show_route(page.route or "/")
         await asyncio.sleep(0)  # let the first view go out before anything else is imported
+        app.register_fonts()  # (a no-op when the first view had them)
         # Every other screen and the checklist's indicator sets load in the background, so
         # that their first open is quick; the first view imported only what it shows.
         app.services["preload"] = asyncio.get_running_loop().run_in_executor(None, preload_quietly, app)
