@@ -397,7 +397,7 @@ class ContentStore:
     """
 
     def __init__(self, data_dir: Path, bundled: Path | None = None):
-        from .curricula.loader import default_curricula_dir
+        from .curricula.paths import default_curricula_dir  # not the loader: this runs at every app start
 
         self.dir = Path(data_dir) / "content"
         self.bundled = Path(bundled) if bundled else default_curricula_dir()

@@ -23,6 +23,7 @@ from ..core.storage import default_data_dir, open_db
 from . import theme
 
 log = logging.getLogger("waymark.ui")
+PRELOAD_DELAY_SECONDS = 1.0  # after the first view, before the other screens load in the background
 
 
 @lru_cache(maxsize=4)
@@ -224,7 +225,7 @@ def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = No
         app.register_fonts()  # (a no-op when the first view had them)
         # Every other screen and the checklist's indicator sets load in the background, so
         # that their first open is quick; the first view imported only what it shows.
-        app.services["preload"] = asyncio.get_running_loop().run_in_executor(None, preload_quietly, app)
+        app.services["preload"] = asyncio.ensure_future(preload_after(app, PRELOAD_DELAY_SECONDS))
         # Quiz results leave the device whenever a connection allows (never screening data).
         from .views.sync import start_background
 
@@ -271,6 +272,13 @@ async def show_start_error(page: ft.Page, folder: Path, exc: Exception) -> None:
         )
     )
     page.update()
+
+
+async def preload_after(app: WaymarkApp, delay: float) -> None:
+    """Start the preload once the client has had time to draw the first view (on a phone,
+    Flutter and Python share the same few cores); an earlier first open does the work itself."""
+    await asyncio.sleep(delay)
+    await asyncio.get_running_loop().run_in_executor(None, preload_quietly, app)
 
 
 def preload_quietly(app: WaymarkApp) -> None:
