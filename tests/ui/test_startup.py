@@ -19,7 +19,7 @@ from trainer.ui import routes
 from trainer.ui.app import WaymarkApp, make_main
 HEAVY = ["trainer.ui.screening.start", "trainer.ui.screening.questions", "trainer.ui.screening.results",
          "trainer.core.checklist.engine", "trainer.core.crypto", "trainer.ui.views.sync", "httpx",
-         "markdown", "tomllib", "numpy"]
+         "markdown", "trainer.core.curricula.loader", "numpy"]
 
 snapshots = []
 real_show = WaymarkApp.show_route
@@ -71,6 +71,7 @@ def test_first_view_imports_only_what_it_shows_and_the_checklist_loads_once(tmp_
     assert out["first_view_imported"] == [], "the first view imported screens it does not show"
     assert {"trainer.ui.screening.start", "trainer.core.checklist.engine"} <= set(out["after_preload"])
     assert "numpy" not in out["after_preload"] and "markdown" not in out["after_preload"]
+    # (tomllib is not in the list: the UI language settings, locales/languages.toml, are read at start)
     assert out["loads_after_preload"] == 1  # the indicator sets, loaded in the background
     assert out["screening_route"] == "/screening"
     assert out["loads_after_opens"] == 1  # and never again
