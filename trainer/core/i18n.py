@@ -16,8 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import html
 import logging
 import os
+import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -99,6 +102,49 @@ def is_rtl(lang: str) -> bool:
         return False
 
 
+# --- two directions in one line ----------------------------------------------------------
+#
+# A phone number, a time, a duration from a data file ("24 hours"), a case reference or a
+# number inside right-to-left text is reordered by the Unicode bidirectional algorithm:
+# "+000 0000 0005" shows as "0005 0000 000+" and "24 hours" as "hours 24". Isolating such a
+# run (Unicode 6.3 isolates, honoured by Flutter's text engine and by every browser) gives it
+# its own direction without disturbing the sentence around it.
+
+LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def direction_of(text: str) -> str | None:
+    """'ltr' or 'rtl' from the first strong character (the rule of FSI and dir=auto); None
+    for text without any (digits, punctuation, a phone number)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
+
+
+def isolate(text: str, direction: str = "ltr") -> str:
+    """Wrap `text` in a directional isolate: 'ltr' (LRI), 'rtl' (RLI) or 'auto' (FSI)."""
+    if not text:
+        return text
+    opener = {"ltr": LRI, "rtl": RLI, "auto": FSI}[direction]
+    return f"{opener}{text}{PDI}"
+
+
+def strip_bidi(text: str) -> str:
+    """The text without direction marks and isolates: what a screen reader should say, and
+    what a test compares (the logical order, which is also the order of the digits)."""
+    return _BIDI_CONTROLS.sub("", text)
+
+
+def isolate_html(text: str, direction: str = "ltr") -> str:
+    """The HTML form of `isolate` for printable pages: escaped text in <bdi dir=...>."""
+    return f'<bdi dir="{direction}">{html.escape(text, quote=True)}</bdi>'
+
+
 def language_name(lang: str) -> str:
     """The language's name in its own script (e.g. 'العربية', 'français')."""
     try:
@@ -156,6 +202,7 @@ class Translator:
         self.lang = lang if lang in known_languages() else DEFAULT_LANGUAGE
         self._t = translations(self.lang)
         self.rtl = is_rtl(self.lang)
+        self.direction = "rtl" if self.rtl else "ltr"
 
     def gettext(self, message: str) -> str:
         return self._t.gettext(message)
@@ -163,17 +210,39 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
 
+    # Directions. Use these for every value placed inside a translated sentence.
+    def ltr(self, text: str) -> str:
+        """Text that always reads left to right (phone numbers, times, case references,
+        codes, addresses, version numbers): isolated as LTR inside right-to-left UI text."""
+        return isolate(text, "ltr") if self.rtl and text else text
+
+    def embed(self, text: str) -> str:
+        """Text of its own direction inside a UI sentence (a data-file value such as
+        "24 hours", an organisation's name, a learner's name): isolated with its own
+        direction when that is not the UI's; text without letters reads left to right."""
+        own = direction_of(text) or "ltr"
+        return isolate(text, own) if text and own != self.direction else text
+
+    # Babel formats in the UI locale; the result is isolated so that it keeps its order.
     def date(self, value: dt.date | dt.datetime, format: str = "long") -> str:
-        return _format_date(value, format=format, locale=self.lang)
+        return self.embed(_format_date(value, format=format, locale=self.lang))
 
     def datetime(self, value: dt.datetime, format: str = "medium") -> str:
-        return _format_datetime(value, format=format, locale=self.lang)
+        return self.embed(_format_datetime(value, format=format, locale=self.lang))
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.lang)
+        return self.ltr(format_decimal(value, locale=self.lang))
 
     def percent(self, value: float) -> str:
-        return format_percent(value, locale=self.lang)
+        return self.ltr(format_percent(value, locale=self.lang))
+
+    def iso_date(self, value: str, format: str = "long") -> str:
+        """An ISO date from a data file ('2025-01-31') in the UI locale; kept as given (and
+        isolated) if it is not a date."""
+        try:
+            return self.date(dt.date.fromisoformat(value), format)
+        except (TypeError, ValueError):
+            return self.ltr(value)
 
 
 def N_(message: str) -> str:
