@@ -167,7 +167,7 @@ def walk(page, lang: str) -> Audit:
     # Settings (with the checklist's section) and sync.
     navigate(page, "/settings")
     audit.screen("settings")
-    navigate(page, "/sync")
+    navigate(page, "/settings/sync")
     audit.screen("sync")
 
     # The checklist: PIN set-up, list, new screening, consent, questions, private, result.

@@ -75,3 +75,67 @@ def tappable_card(label: str, on_click, content: ft.Control, *, key: str | None 
         on_tap=on_click,
         content=ft.Card(key=key, content=ft.Container(padding=16, on_click=on_click, content=content)),
     )
+
+
+# --- choices with 48 dp targets -------------------------------------------------------------
+# Flutter pads radios, checkboxes and chips to 48 dp only on phones, and their themes have no
+# minimum size: so each is given the 48 dp height here (see theme.py for buttons).
+
+
+def radio(value: str, label: str, *, key: str | None = None, size: float | None = None, font: str | None = None) -> ft.Control:
+    """A radio with its label, one 48 dp tall target. Long labels wrap instead of running off
+    the screen (a long instrument name in Arabic at 412 px)."""
+    return ft.Radio(
+        value=value,
+        label=label,
+        key=key,
+        height=theme.TAP,
+        label_style=ft.TextStyle(size=size, font_family=font) if (size or font) else None,
+        visual_density=theme.DENSITY,
+    )
+
+
+def checkbox(label: str, *, value: bool = False, key: str | None = None, on_change=None) -> ft.Control:
+    return ft.Checkbox(label=label, value=value, key=key, on_change=on_change, height=theme.TAP, visual_density=theme.DENSITY)
+
+
+def chip(label: str, *, selected: bool, on_select, key: str | None = None) -> ft.Control:
+    return ft.Chip(
+        label=ft.Text(label),
+        selected=selected,
+        show_checkmark=True,
+        on_select=on_select,
+        key=key,
+        height=theme.TAP,
+        visual_density=theme.DENSITY,
+    )
+
+
+def segmented(key: str, selected: list[str], segments: list[ft.Segment], on_change, *, allow_empty: bool = False) -> ft.Control:
+    """A segmented button whose segments are 48 dp tall (minimum size from the theme)."""
+    return ft.SegmentedButton(
+        key=key,
+        selected=selected,
+        allow_empty_selection=allow_empty,
+        show_selected_icon=False,
+        on_change=on_change,
+        segments=segments,
+        style=theme.tap_style(),
+        height=theme.TAP,
+    )
+
+
+def destructive(label: str, on_click, *, key: str | None = None, icon: ft.IconData | None = ft.Icons.DELETE_FOREVER) -> ft.Control:
+    """An action that deletes: red, with a delete icon, never styled like Cancel."""
+    return ft.FilledButton(
+        label,
+        icon=icon,
+        on_click=on_click,
+        key=key,
+        style=theme.tap_style(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR, icon_color=ft.Colors.ON_ERROR),
+    )
+
+
+def dialog_button(label: str, on_click, *, key: str | None = None) -> ft.Control:
+    """A dialog's neutral action (Cancel, Close): 48 dp tall."""
+    return ft.TextButton(label, on_click=on_click, key=key, style=theme.tap_style())

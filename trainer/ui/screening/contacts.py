@@ -78,10 +78,7 @@ def phone_number(app, phone: str, *, callable_: bool, key: str) -> ft.Control:
             tooltip=_("Call this number"),
             action=_action(lambda: ft.OpenUrl(tel_url(phone))),
             on_click=lambda e: checklist_state(app).touch(),
-            style=ft.ButtonStyle(
-                minimum_size=ft.Size(theme.TAP, theme.TAP + 8),
-                padding=ft.Padding.symmetric(horizontal=16, vertical=8),
-            ),
+            style=theme.tap_style(padding=ft.Padding.symmetric(horizontal=16, vertical=8)),
         )
         return ft.Row([call, copy], spacing=4, wrap=True, vertical_alignment=ft.CrossAxisAlignment.CENTER)
     return ft.Column(

@@ -96,8 +96,8 @@ def build(app, route: str) -> ft.View:
                 title=ft.Text(_("Reset the PIN?")),
                 content=ft.Text(_("Without the PIN the screenings cannot be opened. Resetting deletes every screening on this device and lets you set a new PIN.")),
                 actions=[
-                    ft.TextButton(_("Cancel"), on_click=lambda ev: e.page.pop_dialog(), key="forgot-cancel"),
-                    ft.TextButton(_("Delete all screenings and reset"), on_click=erase, key="forgot-confirm"),
+                    widgets.dialog_button(_("Cancel"), lambda ev: e.page.pop_dialog(), key="forgot-cancel"),
+                    widgets.destructive(_("Delete all screenings and reset"), erase, key="forgot-confirm"),
                 ],
             )
         )

@@ -114,8 +114,8 @@ def build(app, params) -> ft.View:
                 title=ft.Text(_("Delete this screening now?")),
                 content=ft.Text(_("Its answers and note are erased from this device. This cannot be undone.")),
                 actions=[
-                    ft.TextButton(_("Cancel"), on_click=lambda ev: e.page.pop_dialog(), key="delete-cancel"),
-                    ft.TextButton(_("Delete now"), on_click=really, key="delete-confirm"),
+                    widgets.dialog_button(_("Cancel"), lambda ev: e.page.pop_dialog(), key="delete-cancel"),
+                    widgets.destructive(_("Delete now"), really, key="delete-confirm"),
                 ],
             )
         )

@@ -36,7 +36,7 @@ def section(app) -> ft.Control:
             key=key,
             value=value,
             on_change=on_change,
-            content=ft.Column([ft.Radio(value=v, label=label, key=f"{key}-{v}") for v, label in items], spacing=0),
+            content=ft.Column([widgets.radio(v, label, key=f"{key}-{v}") for v, label in items], spacing=0),
         )
 
     controls: list[ft.Control] = [widgets.heading(_("Indicator checklist"), app.text_scale, level=2)]
@@ -51,12 +51,11 @@ def section(app) -> ft.Control:
         ft.Text(_("Lock the checklist after this many minutes without use"), weight=ft.FontWeight.W_500),
         ft.Row(
             [
-                ft.SegmentedButton(
-                    key="idle-minutes",
-                    selected=[str(state.idle_minutes)],
-                    show_selected_icon=False,
-                    on_change=pick_idle,
-                    segments=[ft.Segment(value=str(m), label=ft.Text(str(m))) for m in IDLE_CHOICES],
+                widgets.segmented(
+                    "idle-minutes",
+                    [str(state.idle_minutes)],
+                    [ft.Segment(value=str(m), label=ft.Text(app.tr.number(m))) for m in IDLE_CHOICES],
+                    pick_idle,
                 )
             ],
             scroll=ft.ScrollMode.AUTO,
@@ -64,17 +63,16 @@ def section(app) -> ft.Control:
         ft.Text(_("Delete screenings this many days after their last change"), weight=ft.FontWeight.W_500),
         ft.Row(
             [
-                ft.SegmentedButton(
-                    key="retention-days",
-                    selected=[str(state.store.retention_days())] if state.store.retention_days() in RETENTION_CHOICES else [],
-                    allow_empty_selection=True,
-                    show_selected_icon=False,
-                    on_change=pick_retention,
-                    segments=[ft.Segment(value=str(d), label=ft.Text(str(d))) for d in RETENTION_CHOICES],
+                widgets.segmented(
+                    "retention-days",
+                    [str(state.store.retention_days())] if state.store.retention_days() in RETENTION_CHOICES else [],
+                    [ft.Segment(value=str(d), label=ft.Text(app.tr.number(d))) for d in RETENTION_CHOICES],
+                    pick_retention,
+                    allow_empty=True,
                 )
             ],
             scroll=ft.ScrollMode.AUTO,
         ),
-        ft.Text(_("To add a directory: trainer referrals import FILE"), size=theme.size(13, app.text_scale)),
+        ft.Text(_("To add a directory: %(command)s") % {"command": app.tr.ltr("trainer referrals import FILE")}, size=theme.size(13, app.text_scale)),
     ]
     return ft.Column(controls, spacing=8, key="checklist-settings")

@@ -103,7 +103,7 @@ def build_new(app, params) -> ft.View:
     warning = ft.Column()
 
     def radio(value: str, label: str, key: str, font=None) -> ft.Control:
-        return ft.Radio(value=value, label=label, key=key, label_style=ft.TextStyle(size=theme.size(16, app.text_scale), font_family=font))
+        return widgets.radio(value, label, key=key, size=theme.size(16, app.text_scale), font=font)
 
     def fill_for_set():
         iset = sets[choice["set"]]

@@ -22,7 +22,7 @@ from datetime import date
 import flet as ft
 
 from ...core.checklist.summary import referral_summary_html, summary_filename
-from .. import theme
+from .. import theme, widgets
 from .chrome import small
 from .state import checklist_state
 
@@ -95,7 +95,7 @@ def summary_section(app) -> list[ft.Control]:
         state.touch()
         page = e.page
         s = state.screening
-        include = ft.Checkbox(label=_("Include my note in the summary"), value=False, key="summary-include-notes")
+        include = widgets.checkbox(_("Include my note in the summary"), value=False, key="summary-include-notes")
         how = channel(page)
         where = {
             "download": _("Your browser will download it as a file."),
@@ -150,8 +150,8 @@ def summary_section(app) -> list[ft.Control]:
                 scrollable=True,  # long in some languages; the actions stay in view
                 content=ft.Column(content, tight=True, spacing=10),
                 actions=[
-                    ft.TextButton(_("Cancel"), on_click=lambda ev: page.pop_dialog(), key="summary-cancel"),
-                    ft.TextButton(_("Prepare the summary"), on_click=confirm, key="summary-confirm"),
+                    widgets.dialog_button(_("Cancel"), lambda ev: page.pop_dialog(), key="summary-cancel"),
+                    ft.FilledButton(_("Prepare the summary"), on_click=confirm, key="summary-confirm", style=theme.tap_style()),
                 ],
             )
         )

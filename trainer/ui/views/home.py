@@ -72,13 +72,7 @@ def build(app, params) -> ft.View:
     # Chips wrap onto a second line in long languages instead of running off a phone screen.
     filter_row = ft.Row(
         [
-            ft.Chip(
-                label=ft.Text(_(label)),
-                selected=a == audience,
-                show_checkmark=True,
-                on_select=pick_audience(a),
-                key=f"audience-{a}",
-            )
+            widgets.chip(_(label), selected=a == audience, on_select=pick_audience(a), key=f"audience-{a}")
             for a, label in AUDIENCE_LABELS.items()
         ],
         key="audience-filter",

@@ -92,24 +92,22 @@ def build(app, params) -> ft.View:
         app.content_language if app.content_language in content_langs else None,
         set_content,
     )
-    scale = ft.SegmentedButton(
-        key="text-size",
-        selected=[str(min(TEXT_SCALES, key=lambda s: abs(s - app.text_scale)))],
-        show_selected_icon=False,
-        on_change=set_scale,
-        segments=[ft.Segment(value=str(s), label=ft.Text("A", size=round(14 * s)), tooltip=f"{round(s * 100)}%") for s in TEXT_SCALES],
+    scale = widgets.segmented(
+        "text-size",
+        [str(min(TEXT_SCALES, key=lambda s: abs(s - app.text_scale)))],
+        [ft.Segment(value=str(s), label=ft.Text("A", size=round(14 * s)), tooltip=app.tr.percent(s)) for s in TEXT_SCALES],
+        set_scale,
     )
     mode = app.settings.get("theme") or "system"
-    theme_btn = ft.SegmentedButton(
-        key="theme-mode",
-        selected=[mode],
-        show_selected_icon=False,
-        on_change=set_theme,
-        segments=[
+    theme_btn = widgets.segmented(
+        "theme-mode",
+        [mode],
+        [
             ft.Segment(value="system", label=ft.Text(_("Automatic"))),
             ft.Segment(value="light", label=ft.Text(_("Light"))),
             ft.Segment(value="dark", label=ft.Text(_("Dark"))),
         ],
+        set_theme,
     )
     controls: list[ft.Control] = [
         widgets.heading(_("Language"), app.text_scale, level=2),

@@ -292,8 +292,8 @@ def build(app, params) -> ft.View:
         on_change=set_mode,
         content=ft.Column(
             [
-                ft.Radio(value="server", label=_("The programme's trainer server"), key="sync-mode-server"),
-                ft.Radio(value="lrs", label=_("Another learning record store (xAPI)"), key="sync-mode-lrs"),
+                widgets.radio("server", _("The programme's trainer server"), key="sync-mode-server"),
+                widgets.radio("lrs", _("Another learning record store (xAPI)"), key="sync-mode-lrs"),
             ],
             spacing=0,
         ),
