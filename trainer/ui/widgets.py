@@ -120,8 +120,9 @@ def segmented(key: str, selected: list[str], segments: list[ft.Segment], on_chan
         show_selected_icon=False,
         on_change=on_change,
         segments=segments,
-        style=theme.tap_style(),
-        height=theme.TAP,
+        # The segments' height comes from their content and padding (their minimum size is
+        # 40 dp whatever the style says): 14 dp above and below a line of text makes 48.
+        style=theme.tap_style(padding=ft.Padding.symmetric(horizontal=12, vertical=14)),
     )
 
 
