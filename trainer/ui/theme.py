@@ -10,7 +10,7 @@ buttons. So the theme fixes it once for all buttons:
   and so the AppBar's back arrow and dialog actions too).
 
 Radios, checkboxes and chips have no minimum size in the theme; they are made 48 dp tall
-where they are built (`widgets.radio`, `widgets.checkbox`, `widgets.chip`).
+where they are built (`widgets.radio_group`, `widgets.checkbox`, `widgets.chip`).
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+from types import SimpleNamespace
+
 import flet as ft
 
 from . import theme
@@ -82,17 +85,55 @@ def tappable_card(label: str, on_click, content: ft.Control, *, key: str | None 
 # minimum size: so each is given the 48 dp height here (see theme.py for buttons).
 
 
-def radio(value: str, label: str, *, key: str | None = None, size: float | None = None, font: str | None = None) -> ft.Control:
-    """A radio with its label, one 48 dp tall target. Long labels wrap instead of running off
-    the screen (a long instrument name in Arabic at 412 px)."""
-    return ft.Radio(
-        value=value,
-        label=label,
-        key=key,
-        height=theme.TAP,
-        label_style=ft.TextStyle(size=size, font_family=font) if (size or font) else None,
-        visual_density=theme.DENSITY,
-    )
+def radio_group(key: str, value: str | None, options, on_change, *, size: float | None = None) -> ft.RadioGroup:
+    """A radio group whose rows are one 48 dp target each, label included, and whose labels
+    wrap: a long label (an instrument's name in Arabic at 412 px) takes a second line instead
+    of pushing the radio off the screen, which a Radio's built-in label cannot do.
+
+    `options`: (value, label, control key[, font family]) per row, or a control shown as it
+    is between the rows (a note, a switch). Tapping a label selects its row and calls
+    `on_change` as a tap on the radio would (e.control is the group)."""
+    column = ft.Column(spacing=0)
+    group = ft.RadioGroup(content=column, key=key, value=value, on_change=on_change)
+
+    def pick(v: str):
+        async def handler(e):
+            if group.value == v:
+                return
+            group.value = v
+            if on_change is not None:
+                result = on_change(SimpleNamespace(control=group, page=e.page, data=v, name="change"))
+                if inspect.isawaitable(result):
+                    await result
+
+        return handler
+
+    rows: list[ft.Control] = []
+    for option in options:
+        if isinstance(option, ft.Control):
+            rows.append(option)
+            continue
+        v, label, rkey, font = (*option, None)[:4]
+        rows.append(
+            ft.MergeSemantics(
+                content=ft.Container(
+                    key=f"{rkey}-row",
+                    on_click=pick(v),
+                    border_radius=8,
+                    padding=ft.Padding.symmetric(vertical=4),
+                    content=ft.Row(
+                        [
+                            ft.Radio(value=v, key=rkey, visual_density=theme.DENSITY),
+                            ft.Text(label, expand=True, size=size, font_family=font),
+                        ],
+                        spacing=4,
+                        vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                    ),
+                )
+            )
+        )
+    column.controls = rows
+    return group
 
 
 def checkbox(label: str, *, value: bool = False, key: str | None = None, on_change=None) -> ft.Control:

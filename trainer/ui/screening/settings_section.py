@@ -32,12 +32,7 @@ def section(app) -> ft.Control:
         state.store.set_retention_days(int(next(iter(e.control.selected))))
 
     def radios(key, value, items, on_change):
-        return ft.RadioGroup(
-            key=key,
-            value=value,
-            on_change=on_change,
-            content=ft.Column([widgets.radio(v, label, key=f"{key}-{v}") for v, label in items], spacing=0),
-        )
+        return widgets.radio_group(key, value, [(v, app.tr.embed(label), f"{key}-{v}") for v, label in items], on_change)
 
     controls: list[ft.Control] = [widgets.heading(_("Indicator checklist"), app.text_scale, level=2)]
     if directory is not None:

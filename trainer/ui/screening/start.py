@@ -102,8 +102,9 @@ def build_new(app, params) -> ft.View:
     lang_box = ft.Column(spacing=4)
     warning = ft.Column()
 
-    def radio(value: str, label: str, key: str, font=None) -> ft.Control:
-        return widgets.radio(value, label, key=key, size=theme.size(16, app.text_scale), font=font)
+    def radios(key: str, value, options, on_change) -> ft.Control:
+        # Rows whose labels wrap: a long instrument name in Arabic stays on screen at 412 px.
+        return widgets.radio_group(key, value, options, on_change, size=theme.size(16, app.text_scale))
 
     def fill_for_set():
         iset = sets[choice["set"]]
@@ -113,21 +114,11 @@ def build_new(app, params) -> ft.View:
             choice["lang"] = officer if officer in iset.languages else iset.source_language
         profile_box.controls = [
             ft.Text(_("Who are you screening?"), weight=ft.FontWeight.W_500),
-            ft.RadioGroup(
-                key="choose-profile",
-                value=choice["profile"],
-                on_change=pick_profile,
-                content=ft.Column([radio(pid, text.profiles[pid][0], f"profile-{pid}") for pid in iset.profiles], spacing=0),
-            ),
+            radios("choose-profile", choice["profile"], [(pid, text.profiles[pid][0], f"profile-{pid}") for pid in iset.profiles], pick_profile),
         ]
         lang_box.controls = [
             ft.Text(_("The person's language"), weight=ft.FontWeight.W_500),
-            ft.RadioGroup(
-                key="choose-language",
-                value=choice["lang"],
-                on_change=pick_lang,
-                content=ft.Column([radio(code, language_name(code), f"language-{code}", theme.font_for(code)) for code in iset.languages], spacing=0),
-            ),
+            radios("choose-language", choice["lang"], [(code, language_name(code), f"language-{code}", theme.font_for(code)) for code in iset.languages], pick_lang),
         ]
         show_warning()
 
@@ -168,12 +159,7 @@ def build_new(app, params) -> ft.View:
         go(app, f"/screening/s/{s.id}/consent")
 
     start_button = widgets.primary(_("Continue to the introduction"), start, icon=ft.Icons.ARROW_FORWARD, key="start-screening")
-    instruments = ft.RadioGroup(
-        key="choose-instrument",
-        value=choice["set"],
-        on_change=pick_set,
-        content=ft.Column([radio(sid, s.officer_text(officer)[0].title, f"instrument-{sid}") for sid, s in sets.items()], spacing=0),
-    )
+    instruments = radios("choose-instrument", choice["set"], [(sid, s.officer_text(officer)[0].title, f"instrument-{sid}") for sid, s in sets.items()], pick_set)
     fill_for_set()
     controls = [
         widgets.heading(_("New screening"), app.text_scale),

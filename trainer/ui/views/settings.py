@@ -48,26 +48,17 @@ def build(app, params) -> ft.View:
     def language_choice(key: str, label: str, codes, value, on_change, partial=(), switch=None) -> ft.Control:
         """Each language by its own name, in its own script; big radio rows, not a dropdown.
         Languages still being translated follow the switch that reveals them, with their share."""
-
-        def radio(code: str, text: str) -> ft.Radio:
-            return ft.Radio(
-                value=code,
-                label=text,
-                label_style=ft.TextStyle(size=theme.size(16, app.text_scale), font_family=theme.font_for(code)),
-                key=f"{key}-{code}",
-            )
-
-        rows: list[ft.Control] = [radio(code, language_name(code)) for code in codes]
+        rows: list = [(code, language_name(code), f"{key}-{code}", theme.font_for(code)) for code in codes]
         if switch is not None:
             rows.append(switch)
         if partial:
             rows.append(ft.Text(_("Whatever is not yet translated is shown in English."), key=f"{key}-partial-note",
                                 size=theme.size(13, app.text_scale)))
-            rows += [radio(code, partial_label(code)) for code in partial]
+            rows += [(code, partial_label(code), f"{key}-{code}", theme.font_for(code)) for code in partial]
         return ft.Column(
             [
                 ft.Text(label, weight=ft.FontWeight.W_500, size=theme.size(15, app.text_scale)),
-                ft.RadioGroup(key=key, value=value, on_change=on_change, content=ft.Column(rows, spacing=0)),
+                widgets.radio_group(key, value, rows, on_change, size=theme.size(16, app.text_scale)),
             ],
             spacing=4,
         )

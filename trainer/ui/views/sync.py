@@ -286,17 +286,14 @@ def build(app, params) -> ft.View:
     mode_value = target.mode if target else "server"
     server_form.visible = mode_value == "server"
     lrs_form.visible = mode_value == "lrs"
-    mode = ft.RadioGroup(
-        key="sync-mode",
-        value=mode_value,
-        on_change=set_mode,
-        content=ft.Column(
-            [
-                widgets.radio("server", _("The programme's trainer server"), key="sync-mode-server"),
-                widgets.radio("lrs", _("Another learning record store (xAPI)"), key="sync-mode-lrs"),
-            ],
-            spacing=0,
-        ),
+    mode = widgets.radio_group(
+        "sync-mode",
+        mode_value,
+        [
+            ("server", _("The programme's trainer server"), "sync-mode-server"),
+            ("lrs", _("Another learning record store (xAPI)"), "sync-mode-lrs"),
+        ],
+        set_mode,
     )
 
     refresh(read_status(app.db, syncing=svc.syncing))
