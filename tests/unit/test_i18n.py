@@ -67,3 +67,66 @@ def test_every_ui_language_has_a_compiled_catalogue_at_run_time():
                 continue
             expected = m.string if (m.string and not m.fuzzy) else m.id
             assert t.gettext(m.id) == expected, (lang, m.id)
+
+
+# --- two directions in one line -------------------------------------------------------------
+
+LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
+
+
+def test_direction_of_uses_the_first_strong_character():
+    assert i18n.direction_of("24 hours") == "ltr"
+    assert i18n.direction_of("24 ساعة") == "rtl"
+    assert i18n.direction_of("«الخط الساخن» hotline") == "rtl"
+    assert i18n.direction_of("+000 0000 0005") is None  # digits and signs only
+    assert i18n.direction_of("") is None
+
+
+def test_isolate_wraps_in_the_requested_isolate():
+    assert i18n.isolate("+000 0000 0005") == f"{LRI}+000 0000 0005{PDI}"
+    assert i18n.isolate("ساعة", "rtl") == f"{RLI}ساعة{PDI}"
+    assert i18n.isolate("x", "auto") == f"{FSI}x{PDI}"
+    assert i18n.isolate("") == ""
+    with pytest.raises(KeyError):
+        i18n.isolate("x", "sideways")
+
+
+def test_strip_bidi_gives_the_logical_order_back():
+    marked = f"الهاتف: {LRI}+000 0000 0005{PDI}\u200f"
+    assert i18n.strip_bidi(marked) == "الهاتف: +000 0000 0005"
+
+
+def test_arabic_ui_isolates_phone_numbers_and_english_data_text():
+    ar = i18n.Translator("ar")
+    assert ar.rtl and ar.direction == "rtl"
+    # The two bugs seen in the Arabic UI: reversed digit groups, "hours 24".
+    assert ar.ltr("+000 0000 0005") == f"{LRI}+000 0000 0005{PDI}"
+    assert ar.embed("24 hours") == f"{LRI}24 hours{PDI}"
+    assert ar.embed("Monday to Friday, 09:00 to 17:00").startswith(LRI)
+    assert ar.embed("09:00-17:00") == f"{LRI}09:00-17:00{PDI}"  # no letters: left to right
+    assert ar.embed("على مدار الساعة") == "على مدار الساعة"  # same direction: untouched
+
+
+def test_left_to_right_ui_leaves_its_own_text_alone_and_isolates_arabic():
+    en = i18n.Translator("en")
+    assert not en.rtl and en.direction == "ltr"
+    assert en.ltr("+000 0000 0005") == "+000 0000 0005"
+    assert en.embed("24 hours") == "24 hours"
+    assert en.embed("خط المساعدة") == f"{RLI}خط المساعدة{PDI}"
+
+
+def test_numbers_and_dates_go_through_babel_in_the_ui_locale():
+    ar, fr, en = i18n.Translator("ar"), i18n.Translator("fr"), i18n.Translator("en")
+    assert i18n.strip_bidi(ar.number(1234.5)) == "1,234.5"  # CLDR 'ar': Latin digits
+    assert ar.number(5).startswith(LRI)
+    assert fr.number(1234.5) == "1\u202f234,5"
+    assert en.percent(0.85) == "85%" and i18n.strip_bidi(ar.percent(0.85)).startswith("85")
+    assert "يناير" in ar.iso_date("2025-01-01") and "2025" in ar.iso_date("2025-01-01")
+    assert en.iso_date("2025-01-31") == "January 31, 2025"
+    assert en.iso_date("not a date") == "not a date"
+    assert ar.iso_date("not a date") == f"{LRI}not a date{PDI}"
+
+
+def test_isolate_html_escapes_and_sets_the_direction():
+    assert i18n.isolate_html("<+000>") == '<bdi dir="ltr">&lt;+000&gt;</bdi>'
+    assert i18n.isolate_html("24 hours", "auto") == '<bdi dir="auto">24 hours</bdi>'

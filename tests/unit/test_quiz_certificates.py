@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from trainer.core.i18n import strip_bidi
+
 from trainer.core.certificates import (
     curriculum_certificate,
     curriculum_certificate_html,
@@ -84,4 +86,5 @@ def test_curriculum_certificate_needs_every_module(db):
     page = curriculum_certificate_html(cert, "fr")
     assert "3 mars 2025" in page and page.count("<li>") == 2
     assert cert.learner.display_name is None
-    assert f"Learner {cert.learner.id[:8]}" in page  # no name given: the pseudonymous id
+    # No name given: the pseudonymous id, isolated so that it reads left to right in any page.
+    assert f"Learner {cert.learner.id[:8]}" in strip_bidi(page)

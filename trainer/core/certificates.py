@@ -19,7 +19,7 @@ from babel.dates import format_date
 from babel.numbers import format_percent
 
 from trainer.core.curricula.model import Module
-from trainer.core.i18n import is_rtl, normalise
+from trainer.core.i18n import is_rtl, isolate, isolate_html, normalise
 from trainer.core.progress import Learner, get_learner
 
 Gettext = Callable[[str], str]
@@ -105,7 +105,8 @@ def curriculum_certificate(
 
 
 def learner_label(learner: Learner, _: Gettext = lambda s: s) -> str:
-    return learner.display_name or _("Learner {id}").format(id=learner.id[:8])
+    # The id reads left to right in every language (isolated: no reordering in Arabic).
+    return learner.display_name or _("Learner {id}").format(id=isolate(learner.id[:8]))
 
 
 _CSS = """
@@ -141,17 +142,17 @@ def module_certificate_html(cert: ModuleCertificate, lang: str, _: Gettext = lam
     title = _("Certificate of completion")
     score = ""
     if cert.best_score is not None:
-        score = e(_("Quiz score: {score}").format(score=format_percent(cert.best_score, locale=_babel_locale(lang))))
+        score = e(_("Quiz score: {score}")).format(score=isolate_html(format_percent(cert.best_score, locale=_babel_locale(lang))))
     body = (
         f"<h1>{e(title)}</h1>\n"
         f'<p class="lead">{e(_("This certifies that"))}</p>\n'
-        f'<p class="name">{e(learner_label(cert.learner, _))}</p>\n'
+        f'<p class="name">{isolate_html(learner_label(cert.learner, _), "auto")}</p>\n'
         f'<p class="lead">{e(_("completed the training module"))}</p>\n'
-        f'<p class="what">{e(cert.module_title)}</p>\n'
-        f'<p>{e(_("on {date}").format(date=format_certificate_date(cert.completed_at, lang)))}</p>\n'
+        f'<p class="what">{isolate_html(cert.module_title, "auto")}</p>\n'
+        f'<p>{e(_("on {date}")).format(date=isolate_html(format_certificate_date(cert.completed_at, lang), "auto"))}</p>\n'
         f'<p>{score}</p>\n'
-        f'<p class="meta">{e(_("Certificate {id}").format(id=cert.certificate_id))} · '
-        f'{e(_("Module version {version}").format(version=cert.module_version))}</p>'
+        f'<p class="meta">{e(_("Certificate {id}")).format(id=isolate_html(cert.certificate_id))} · '
+        f'{e(_("Module version {version}")).format(version=isolate_html(cert.module_version))}</p>'
     )
     return _page(lang, f"{title}: {cert.module_title}", body)
 
@@ -160,15 +161,15 @@ def curriculum_certificate_html(cert: CurriculumCertificate, lang: str, _: Gette
     e = html.escape
     title = _("Certificate of completion")
     items = "\n".join(
-        f"<li>{e(m.module_title)} — {e(format_certificate_date(m.completed_at, lang))}</li>" for m in cert.modules
+        f"<li>{isolate_html(m.module_title, 'auto')} — {isolate_html(format_certificate_date(m.completed_at, lang), 'auto')}</li>" for m in cert.modules
     )
     body = (
         f"<h1>{e(title)}</h1>\n"
         f'<p class="lead">{e(_("This certifies that"))}</p>\n'
-        f'<p class="name">{e(learner_label(cert.learner, _))}</p>\n'
+        f'<p class="name">{isolate_html(learner_label(cert.learner, _), "auto")}</p>\n'
         f'<p class="lead">{e(_("completed every module of the Waymark training"))}</p>\n'
         f"<ul>\n{items}\n</ul>\n"
-        f'<p>{e(_("on {date}").format(date=format_certificate_date(cert.completed_at, lang)))}</p>\n'
-        f'<p class="meta">{e(_("Learner {id}").format(id=cert.learner.id))}</p>'
+        f'<p>{e(_("on {date}")).format(date=isolate_html(format_certificate_date(cert.completed_at, lang), "auto"))}</p>\n'
+        f'<p class="meta">{e(_("Learner {id}")).format(id=isolate_html(cert.learner.id))}</p>'
     )
     return _page(lang, title, body)

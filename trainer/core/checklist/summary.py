@@ -24,7 +24,7 @@ from typing import Iterable
 
 from babel import Locale, UnknownLocaleError
 
-from ..i18n import Translator, is_rtl, normalise
+from ..i18n import Translator, is_rtl, isolate_html, normalise
 from .engine import PracticeOnly, evaluate
 from .explain import combination_words, contact_kinds, grade_word, kind_label, status_words, verification_lines
 from .model import Country, IndicatorSet, ReferralDirectory, SetText
@@ -76,14 +76,14 @@ def _e(text: str) -> str:
 
 def _ltr(text: str) -> str:
     """Phone numbers and references read left to right inside any paragraph."""
-    return f'<bdi dir="ltr">{_e(text)}</bdi>'
+    return isolate_html(text, "ltr")
 
 
 def _data(text: str) -> str:
     """Text from data files without a language of its own (directory entries, citations,
     the officer's note): isolated, so that its direction comes from its own first letters
     and an English phrase keeps its word order inside an Arabic paragraph."""
-    return f"<bdi>{_e(text)}</bdi>"
+    return isolate_html(text, "auto")
 
 
 def _lang_attrs(text_lang: str, page_lang: str) -> str:
@@ -166,7 +166,7 @@ def _contacts(directory: ReferralDirectory | None, country: Country | None, age:
         notice = "<br>" + _data(directory.notice) if directory.notice else ""
         parts.append(f'<div class="demo"><strong>{_e(demo)}</strong> — {_e(line)}{notice}</div>')
     checked = _("checked on")
-    parts.append(f'<p class="muted">{_data(directory.title)} · {_data(country.name)} · {_e(checked)} {_ltr(directory.updated)}</p>')
+    parts.append(f'<p class="muted">{_data(directory.title)} · {_data(country.name)} · {_e(checked)} {_e(tr.iso_date(directory.updated))}</p>')
     hours_label, languages_label = _("Hours"), _("Languages")
     for kind in contact_kinds(age):
         for c in country.of_kind(kind):

@@ -10,7 +10,7 @@ import html
 
 import markdown
 
-from ..i18n import is_rtl
+from ..i18n import is_rtl, isolate_html
 from .model import Module
 
 CSS = """
@@ -40,15 +40,16 @@ def render_module_html(module: Module, lang: str, labels: dict[str, str] | None 
         notices.append(labels["unreviewed"])
     if text.content_warning:
         notices.append(text.content_warning)
-    notice_html = "".join(f'<p class="notice">{html.escape(n)}</p>' for n in notices)
+    # Labels may be in the UI language, not the module's: each takes its own direction.
+    notice_html = "".join(f'<p class="notice" dir="auto">{html.escape(n)}</p>' for n in notices)
     direction = "rtl" if is_rtl(text.lang) else "ltr"
     duration = labels.get("duration") or f"{module.estimated_minutes} {labels['minutes']}"
     return (
         f'<!doctype html>\n<html lang="{text.lang}" dir="{direction}"><head><meta charset="utf-8">'
         f"<title>{html.escape(text.title)}</title><style>{CSS}</style></head><body>"
         f"<h1>{html.escape(text.title)}</h1>"
-        f'<p class="meta">{html.escape(text.summary)} · {html.escape(duration)}</p>'
+        f'<p class="meta">{html.escape(text.summary)} · {isolate_html(duration, "auto")}</p>'
         f"{notice_html}"
-        f'<nav class="toc"><h2>{html.escape(labels["contents"])}</h2>{md.toc}</nav>'
+        f'<nav class="toc"><h2 dir="auto">{html.escape(labels["contents"])}</h2>{md.toc}</nav>'
         f"{content}</body></html>\n"
     )

@@ -55,7 +55,7 @@ def build(app, params) -> ft.View:
 
     controls = [
         widgets.heading(_("Introduction and consent"), scale),
-        small(_("Case reference: %(ref)s") % {"ref": s.case_ref}, app, key="case-ref"),
+        small(_("Case reference: %(ref)s") % {"ref": app.tr.ltr(s.case_ref)}, app, key="case-ref"),
         ft.Text(_("Before you start: find a private place, offer water and a break, and check that the person is comfortable with you and with any interpreter. Read this to the person:"), size=theme.size(14, scale)),
         *notices,
         *paragraphs,

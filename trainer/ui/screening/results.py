@@ -136,7 +136,7 @@ def build(app, params) -> ft.View:
 
     controls = [
         widgets.heading(_("Result"), scale),
-        small(f"{_('Case reference: %(ref)s') % {'ref': s.case_ref}} · {officer.profiles[s.profile_id][0]}", app),
+        small(f"{_('Case reference: %(ref)s') % {'ref': app.tr.ltr(s.case_ref)}} · {officer.profiles[s.profile_id][0]}", app),
         summary,
         *notes_line,
         widgets.heading(_("Next steps"), scale, level=2),

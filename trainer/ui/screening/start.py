@@ -50,14 +50,15 @@ def build_list(app, params) -> ft.View:
 
     cards: list[ft.Control] = []
     for s in state.store.list():
-        label = f"{s.case_ref}. {status_name[s.status]}. {_('Last changed')} {_when(app, s.updated_at)}"
+        ref = app.tr.ltr(s.case_ref)  # e.g. WM-7K3F-Q9XD: left to right in every language
+        label = f"{ref}. {status_name[s.status]}. {_('Last changed')} {_when(app, s.updated_at)}"
         cards.append(
             widgets.tappable_card(
                 label,
                 open_one(s.id, s.status),
                 ft.Column(
                     [
-                        ft.Text(s.case_ref, size=theme.size(18, app.text_scale), weight=ft.FontWeight.BOLD),
+                        ft.Text(ref, size=theme.size(18, app.text_scale), weight=ft.FontWeight.BOLD, semantics_label=s.case_ref),
                         ft.Text(f"{status_name[s.status]} · {_('Last changed')} {_when(app, s.updated_at)}", size=theme.size(14, app.text_scale)),
                     ],
                     spacing=4,

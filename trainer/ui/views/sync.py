@@ -174,7 +174,7 @@ def build(app, params) -> ft.View:
             "%(n)d results were refused by the server and will not be sent again.",
             st.rejected,
         ) % {"n": st.rejected}
-        target_text.value = _("Results go to {address}").format(address=st.target) if st.target else _("Results stay on this device until sync is set up.")
+        target_text.value = _("Results go to {address}").format(address=app.tr.ltr(st.target)) if st.target else _("Results stay on this device until sync is set up.")
         sync_btn.disabled = st.target is None or st.state == "syncing"
         busy.visible = st.state == "syncing"
         _update(status_box)
@@ -217,7 +217,7 @@ def build(app, params) -> ft.View:
     server_url.on_change = split_link
     enrolled = ft.Text(key="sync-enrolled", size=theme.size(14, scale), visible=bool(target and target.mode == "server"))
     if target and target.mode == "server":
-        enrolled.value = _("This device is enrolled in {cohort}.").format(cohort=target.cohort or "—")
+        enrolled.value = _("This device is enrolled in {cohort}.").format(cohort=app.tr.embed(target.cohort or "—"))
 
     async def enrol(e) -> None:
         code.error = None
@@ -231,7 +231,7 @@ def build(app, params) -> ft.View:
             return
         code.value = ""
         t = SyncSettings(app.db).target()
-        enrolled.value = _("This device is enrolled in {cohort}.").format(cohort=(t.cohort if t else None) or "—")
+        enrolled.value = _("This device is enrolled in {cohort}.").format(cohort=app.tr.embed((t.cohort if t else None) or "—"))
         enrolled.visible = True
         await sync_now(e)
 
