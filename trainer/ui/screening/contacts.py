@@ -61,12 +61,12 @@ def phone_number(app, phone: str, *, callable_: bool, key: str) -> ft.Control:
         checklist_state(app).touch()
         e.page.show_dialog(ft.SnackBar(ft.Text(copied_message(app, phone)), key="copied", duration=4000))
 
-    copy = ft.IconButton(
-        ft.Icons.CONTENT_COPY,
-        tooltip=_("Copy the number"),
+    # A labelled button (not a bare icon): its name is what a screen reader says, and a
+    # tooltip-only icon has none in Flutter's accessibility tree.
+    copy = ft.TextButton(
+        _("Copy the number"),
+        icon=ft.Icons.CONTENT_COPY,
         key=f"copy-{key}",
-        width=theme.TAP,
-        height=theme.TAP,
         action=_action(lambda: ft.CopyToClipboard(phone)),
         on_click=confirm_copy,
     )
