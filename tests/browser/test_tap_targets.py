@@ -248,6 +248,7 @@ def wheel_to(page, locator, max_turns: int = 40) -> None:
 def start_at_top(page, url: str, lang: str) -> None:
     open_app(page, url)
     page.get_by_role("button", name=Translator(lang).gettext("Settings")).first.wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(1500)  # the first frame is painted a moment after the tree exists
 
 
 @pytest.mark.parametrize("lang, locale", [("en", "en-GB"), ("ar", "ar-EG")])

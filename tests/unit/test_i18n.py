@@ -127,6 +127,12 @@ def test_numbers_and_dates_go_through_babel_in_the_ui_locale():
     assert ar.iso_date("not a date") == f"{LRI}not a date{PDI}"
 
 
+def test_lists_follow_the_ui_language():
+    assert i18n.Translator("en").list(["English", "Arabic", "French"]) == "English, Arabic, and French"
+    assert i18n.Translator("ar").list(["الإنجليزية", "العربية"]) == "الإنجليزية والعربية"
+    assert i18n.Translator("fr").list([]) == ""
+
+
 def test_isolate_html_escapes_and_sets_the_direction():
     assert i18n.isolate_html("<+000>") == '<bdi dir="ltr">&lt;+000&gt;</bdi>'
     assert i18n.isolate_html("24 hours", "auto") == '<bdi dir="auto">24 hours</bdi>'

@@ -27,6 +27,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
 from . import catalogues
@@ -235,6 +236,11 @@ class Translator:
 
     def percent(self, value: float) -> str:
         return self.ltr(format_percent(value, locale=self.lang))
+
+    def list(self, items) -> str:
+        """'English, Arabic and French' in the UI language's own way (CLDR list patterns)."""
+        items = [str(i) for i in items]
+        return format_list(items, locale=self.lang) if items else ""
 
     def iso_date(self, value: str, format: str = "long") -> str:
         """An ISO date from a data file ('2025-01-31') in the UI locale; kept as given (and

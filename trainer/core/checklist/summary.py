@@ -170,7 +170,7 @@ def _contacts(directory: ReferralDirectory | None, country: Country | None, age:
     hours_label, languages_label = _("Hours"), _("Languages")
     for kind in contact_kinds(age):
         for c in country.of_kind(kind):
-            langs = ", ".join(_language_name(code, tr.lang) for code in c.languages)
+            langs = tr.list(_language_name(code, tr.lang) for code in c.languages)
             parts.append(
                 '<div class="contact">'
                 + f"<h3>{_e(kind_label(c.kind, _))}: {_data(c.organisation)}</h3>"

@@ -99,7 +99,7 @@ def phone_number(app, phone: str, *, callable_: bool, key: str) -> ft.Control:
 def contact_card(app, c, *, demonstration: bool = False) -> ft.Control:
     scale = app.text_scale
     tr = app.tr
-    langs = ", ".join(language_in_ui(app, code) for code in c.languages)
+    langs = tr.list(language_in_ui(app, code) for code in c.languages)
     key = f"{c.kind}-{c.line}"
     return ft.Card(
         key=f"contact-{key}",
