@@ -144,3 +144,24 @@ def test_theme_gives_every_button_kind_a_48dp_minimum():
         assert t.visual_density == ft.VisualDensity.STANDARD
         for sub in (t.button_theme, t.filled_button_theme, t.outlined_button_theme, t.text_button_theme, t.icon_button_theme, t.segmented_button_theme):
             assert sub.style.minimum_size == ft.Size(theme.TAP, theme.TAP)
+
+
+def test_radio_labels_select_after_the_screen_rebuilt_the_group(tmp_path):
+    """New screening: changing the instrument rebuilds the profile and language groups (same
+    keys); a tap on a label of the rebuilt group must still select it."""
+    from .test_screening import set_pin
+
+    async def scenario():
+        h = await boot(tmp_path)
+        await set_pin(h)
+        await h.click(h.find("new-screening"))
+        await h.click(h.find("instrument-ilo-ec-delphi-2009-row"))
+        assert h.find("choose-instrument").value == "ilo-ec-delphi-2009"
+        await h.click(h.find("language-ar-row"))
+        assert not h.conn.crashed
+        assert h.find("choose-language").value == "ar"
+        await h.click(h.find("profile-adults-sexual-row"))
+        assert h.find("choose-profile").value == "adults-sexual"
+        assert not h.conn.crashed
+
+    run(scenario())

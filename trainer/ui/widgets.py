@@ -98,11 +98,24 @@ def radio_group(key: str, value: str | None, options, on_change, *, size: float 
 
     def pick(v: str):
         async def handler(e):
-            if group.value == v:
+            # The group on screen, found from the tapped row: when a screen rebuilds a group
+            # with the same key, Flet keeps the first instance live and freezes the new one,
+            # so the `group` of this closure may no longer be the one shown.
+            live = e.control
+            while live is not None and not isinstance(live, ft.RadioGroup):
+                live = live.parent
+            live = live or group
+            if live.value == v:
                 return
-            group.value = v
-            if on_change is not None:
-                result = on_change(SimpleNamespace(control=group, page=e.page, data=v, name="change"))
+            # A screen that rebuilds a keyed group in place (e.g. new screening: the language
+            # list after the instrument changes) leaves the new instance marked frozen by
+            # Flet's reconciliation, which then refuses any change. The group's value is
+            # ours to set, as a tap on its radio would (Flet's own use_dialog does the same).
+            if hasattr(live, "_frozen"):
+                del live._frozen
+            live.value = v
+            if live.on_change is not None:
+                result = live.on_change(SimpleNamespace(control=live, page=e.page, data=v, name="change"))
                 if inspect.isawaitable(result):
                     await result
 
