@@ -112,7 +112,7 @@ def build(app, params) -> ft.View:
                 disabled=not editable,
                 content=ft.Row(
                     [
-                        ft.Radio(value=a, label=labels[a], key=f"answer-{iid}-{a}", label_style=ft.TextStyle(size=theme.size(15, scale)))
+                        ft.Radio(value=a, label=labels[a], key=f"answer-{iid}-{a}", label_style=ft.TextStyle(size=theme.size(15, scale)), height=theme.TAP)
                         for a in choices
                     ],
                     wrap=True,
