@@ -101,3 +101,14 @@ def test_printable_html_is_self_contained_and_rtl():
     assert 'dir="rtl"' in html and "الجزء الثاني" in html
     assert '<a href="#second">' in html  # table of contents from Python-Markdown
     assert "http://" not in html and "https://" not in html  # nothing fetched when printed
+
+
+def test_printable_module_isolates_labels_of_another_direction():
+    """An Arabic module printed with English labels: '15 minutes' must not read 'minutes 15'."""
+    from trainer.core.curricula import load_curricula
+    from trainer.core.curricula.render import render_module_html
+
+    module = load_curricula().module("understanding-trafficking")
+    page = render_module_html(module, "ar", labels={"minutes": "minutes"})
+    assert 'dir="rtl"' in page
+    assert f'<bdi dir="auto">{module.estimated_minutes} minutes</bdi>' in page

@@ -66,6 +66,11 @@ def test_arabic_certificate_is_rtl_with_arabic_date(db):
     assert '<html lang="ar" dir="rtl">' in page and "شهادة إتمام" in page
     assert format_certificate_date(cert.completed_at, "ar") in page
     assert "مارس" in format_certificate_date(cert.completed_at, "ar")
+    # Identifiers, versions and the score read left to right inside the Arabic page.
+    assert f'<bdi dir="ltr">{cert.certificate_id}</bdi>' in page
+    assert f'<bdi dir="ltr">{cert.module_version}</bdi>' in page
+    if cert.best_score is not None:
+        assert re.search(r'<bdi dir="ltr">\d+%</bdi>', page)
 
 
 def test_html_has_no_external_resources(db):

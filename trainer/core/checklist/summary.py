@@ -162,9 +162,10 @@ def _contacts(directory: ReferralDirectory | None, country: Country | None, age:
     if directory.demonstration:
         demo = _("DEMONSTRATION")
         heading += " · " + demo
-        line = _("Demonstration directory: these contacts are fictional.")
-        notice = "<br>" + _data(directory.notice) if directory.notice else ""
-        parts.append(f'<div class="demo"><strong>{_e(demo)}</strong> — {_e(line)}{notice}</div>')
+        # The same plain words as on screen, in the officer's language: these numbers
+        # cannot be called.
+        line = _("Demonstration directory: these contacts are fictional and their numbers cannot be called. Ask your supervisor for your country's referral directory.")
+        parts.append(f'<div class="demo"><strong>{_e(demo)}</strong> — {_e(line)}</div>')
     checked = _("checked on")
     parts.append(f'<p class="muted">{_data(directory.title)} · {_data(country.name)} · {_e(checked)} {_e(tr.iso_date(directory.updated))}</p>')
     hours_label, languages_label = _("Hours"), _("Languages")
