@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import flet as ft
 
 from tests.unit.partial_locale import LANG, make_partial_locales
 from trainer.ui import app as app_module
+from trainer.core.i18n import strip_bidi
 from trainer.ui.app import make_main
 
-from .harness import start
+from .harness import find_all, start
 
 FIXTURE = str(Path(__file__).resolve().parents[1] / "fixtures" / "curricula_small")
 
@@ -45,8 +47,10 @@ def test_a_language_below_the_threshold_is_behind_a_labelled_switch_and_falls_ba
         assert switch.label == "Show languages still being translated" and switch.value is False
         assert switch.height >= 48
         await h.set_value(switch, True)
-        radio = h.find(f"ui-language-{LANG}")
-        assert radio.label.startswith("Kiswahili · ") and radio.label.endswith("% translated")
+        assert h.find(f"ui-language-{LANG}")  # the radio; its label is the text of its row
+        row = h.find(f"ui-language-{LANG}-row")
+        label = strip_bidi(" ".join(t.value for t in find_all(row, lambda c: isinstance(c, ft.Text))))
+        assert label.startswith("Kiswahili · ") and label.endswith("% translated")
         assert h.find("ui-language-partial-note").value == "Whatever is not yet translated is shown in English."
         group = h.find("ui-language")
         await h.set_value(group, LANG)
