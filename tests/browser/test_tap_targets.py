@@ -14,7 +14,6 @@ Screenshots of every screen land in tests/browser/artifacts/tap-<lang>-<screen>.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

@@ -140,7 +140,7 @@ def build(app, params) -> ft.View:
 
     top: list[ft.Control] = [
         widgets.heading(officer.elements[element_id][0], scale, key="element-name"),
-        small(_("Part %(i)d of %(n)d") % {"i": n, "n": len(elements)} + " · " + _("Case reference: %(ref)s") % {"ref": s.case_ref}, app, key="step-position"),
+        small(_("Part %(i)d of %(n)d") % {"i": n, "n": len(elements)} + " · " + _("Case reference: %(ref)s") % {"ref": app.tr.ltr(s.case_ref)}, app, key="step-position"),
         ft.Text(officer.elements[element_id][1], size=theme.size(14, scale)),
         status_box,
         answered,
