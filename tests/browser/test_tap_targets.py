@@ -169,6 +169,21 @@ def walk(page, lang: str) -> Audit:
     first_option.click(timeout=TIMEOUT)
     page.wait_for_timeout(400)
     audit.screen("quiz-question-answered")
+    # Through the questions (unanswered ones count as not answered) to the check and the review.
+    check = button(page, tr("Check your answers"))
+    for _i in range(60):
+        if check.count():
+            break
+        click_settled(page, button(page, tr("Next")), TIMEOUT)
+        page.wait_for_timeout(300)
+    click_settled(page, check, TIMEOUT)
+    button(page, tr("Submit answers")).wait_for(timeout=TIMEOUT)
+    audit.screen("quiz-check-answers")
+    submit = button(page, tr("Submit answers"))
+    wheel_to(page, submit)
+    click_settled(page, submit, TIMEOUT)
+    page.wait_for_timeout(1200)
+    audit.screen("quiz-review")
     navigate(page, f"/certificate/{module.id}")
     audit.screen("certificate")
     navigate(page, "/certificates")
