@@ -11,13 +11,14 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
 
 from .config import ServerConfig
 from .db import default_db_path, open_server_db
 from .enrolment import (
+    CodeLimitError,
     create_code,
     create_cohort,
+    enrol_link,
     list_codes,
     list_cohorts,
     list_devices,
@@ -25,7 +26,6 @@ from .enrolment import (
     revoke_device,
 )
 
-ENROL_LINK = "waymark://enrol"
 DEFAULT_SERVER_URL = "http://127.0.0.1:8765"  # `trainer serve` with its default --host and --port
 
 
@@ -98,11 +98,6 @@ def _table(rows: list[dict], columns: list[str]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def enrol_link(server_url: str, code: str) -> str:
-    """What a QR code or a message carries: opening it fills in the app's sync settings."""
-    return f"{ENROL_LINK}?{urlencode({'server': server_url, 'code': code})}"
-
-
 def cmd_create_cohort(args: argparse.Namespace) -> int:
     row = create_cohort(_db(args), args.name)
     print(f"cohort {row['id']}: {row['name']}")
@@ -119,6 +114,8 @@ def cmd_create_code(args: argparse.Namespace) -> int:
         code, row = create_code(
             _db(args), args.cohort, valid_days=args.days or None, max_uses=args.uses, note=args.note
         )
+    except CodeLimitError as e:
+        raise CliError(str(e)) from None
     except ValueError as e:
         raise CliError(f"{e}; see `trainer admin list-cohorts` for the cohorts that take new devices") from None
     print(f"enrolment code: {code}")
@@ -279,8 +276,8 @@ def add_cli(subparsers) -> argparse.ArgumentParser:
     p = sub.add_parser("create-code", help="create an enrolment code for a cohort")
     _db_option(p)
     p.add_argument("--cohort", type=int, required=True, help="cohort id")
-    p.add_argument("--days", type=float, default=14, help="valid for this many days (0: no expiry)")
-    p.add_argument("--uses", type=int, default=None, help="how many devices may enrol with it (default: no limit)")
+    p.add_argument("--days", type=float, default=14, help="valid for this many days (0: no expiry; at most 366)")
+    p.add_argument("--uses", type=int, default=None, help="how many devices may enrol with it (1 to 10000; default: no limit)")
     p.add_argument("--note", default=None, help="a note for trainers (shown in list-codes)")
     p.add_argument("--server-url", default=None, help="also print an enrolment link for this server address")
     p.set_defaults(func=cmd_create_code)

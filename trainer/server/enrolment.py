@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from urllib.parse import urlencode
+
 import sqlite_utils
 
 from .db import now_text
@@ -20,6 +22,29 @@ from .hashing import format_code, hash_secret, new_device_secret, normalise_code
 
 CODE_ID_LEN = 4
 CODE_SECRET_LEN = 8
+# Limits on a new enrolment code, the same from the CLI and the dashboard: 0 days means
+# "no expiry"; a code is for one cohort's devices, so a few thousand uses is already generous.
+CODE_MAX_DAYS = 366
+CODE_MAX_USES = 10_000
+ENROL_LINK = "waymark://enrol"
+
+
+def enrol_link(server_url: str, code: str) -> str:
+    """What a QR code or a message carries: opening it fills in the app's sync settings."""
+    return f"{ENROL_LINK}?{urlencode({'server': server_url, 'code': code})}"
+
+
+class CodeLimitError(ValueError):
+    """A new code's validity or number of uses is outside the limits."""
+
+
+def check_code_limits(valid_days: float | None, max_uses: int | None) -> None:
+    """Refuse a validity outside 0..CODE_MAX_DAYS days or uses outside 1..CODE_MAX_USES."""
+    days = valid_days or 0
+    if not 0 <= days <= CODE_MAX_DAYS or (max_uses is not None and not 1 <= max_uses <= CODE_MAX_USES):
+        raise CodeLimitError(
+            f"choose between 0 and {CODE_MAX_DAYS} days (0: no expiry) and between 1 and {CODE_MAX_USES:,} uses"
+        )
 
 
 class EnrolmentError(Exception):
@@ -62,6 +87,7 @@ def create_code(
     now: datetime | None = None,
 ) -> tuple[str, dict]:
     """A new enrolment code as the trainer will read it out (`XXXX-XXXX-XXXX`), and its row."""
+    check_code_limits(valid_days, max_uses)
     cohort = get_cohort(db, cohort_id)
     if cohort is None:
         raise ValueError(f"there is no cohort {cohort_id}")
@@ -197,6 +223,30 @@ def list_devices(
         sql += " AND d.revoked_at IS NULL AND (d.last_sync_at IS NULL OR d.last_sync_at < ?)"
         args.append(cutoff)
     return list(db.query(sql + " ORDER BY d.cohort_id, d.last_sync_at", args))
+
+
+def check_report(body: object) -> dict:
+    """A device's status report (`PUT /api/device/status`) as `record_report` arguments.
+
+    Raises ValueError with a message for the device when a field is not usable.
+    """
+    if not isinstance(body, dict):
+        raise ValueError("the request body must be a JSON object")
+    out: dict = {}
+    for key in ("pending", "rejected"):
+        v = body.get(key, 0)
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise ValueError(f"{key} must be a whole number of statements")
+        out[key] = v
+    last = body.get("last_sync_at")
+    if last is not None and (not isinstance(last, str) or len(last) > 40):
+        raise ValueError("last_sync_at must be a date and time text")
+    version = body.get("app_version")
+    if version is not None and (not isinstance(version, str) or len(version) > 40):
+        raise ValueError("app_version must be a short text")
+    out["device_last_sync_at"] = last
+    out["app_version"] = version
+    return out
 
 
 def record_report(

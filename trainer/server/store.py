@@ -25,6 +25,7 @@ from .canonical import body_hash, index_row, utc_text
 from .dashboard.summary import update_dashboard
 from .db import ServerDB, now_text
 from .enrolment import Device
+from .refusals import ItemProblem, Refused
 
 STATEMENT_COLUMNS = (
     "seq", "id", "stored", "device_id", "cohort_id", "actor_key", "verb_id",
@@ -33,33 +34,6 @@ STATEMENT_COLUMNS = (
     "completion", "response", "statement",
 )
 _INSERT = f"INSERT INTO statement ({', '.join(STATEMENT_COLUMNS)}) VALUES ({', '.join('?' * len(STATEMENT_COLUMNS))})"
-
-
-@dataclass(frozen=True)
-class ItemProblem:
-    index: int
-    id: str | None
-    field: str
-    reason: str
-
-    def as_json(self) -> dict:
-        return {"index": self.index, "id": self.id, "field": self.field, "reason": self.reason}
-
-
-class Refused(Exception):
-    """The request is refused as a whole; `problems` says which statements and why."""
-
-    def __init__(self, status: int, message: str, problems: list[ItemProblem] | None = None):
-        self.status = status
-        self.message = message
-        self.problems = problems or []
-        super().__init__(message)
-
-    def as_json(self) -> dict:
-        out: dict[str, Any] = {"error": self.message}
-        if self.problems:
-            out["statements"] = [p.as_json() for p in self.problems]
-        return out
 
 
 @dataclass

@@ -15,7 +15,16 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 
 from ...core.i18n import known_languages
 from ..db import now_text
-from ..enrolment import create_code, create_cohort, get_cohort, revoke_code, revoke_device
+from ..enrolment import (
+    CodeLimitError,
+    check_code_limits,
+    create_code,
+    create_cohort,
+    enrol_link,
+    get_cohort,
+    revoke_code,
+    revoke_device,
+)
 from . import accounts, pages, queries, sheet
 from .render import FONTS, SECURITY_HEADERS, STATIC
 from .web import (
@@ -227,7 +236,9 @@ def _code_options(ctx: Ctx) -> tuple[float, int | None, str | None] | str:
         uses = int(ctx.form["uses"]) if ctx.form.get("uses") else None
     except ValueError:
         return _("Days and uses must be numbers.")
-    if not 0 <= days <= 366 or (uses is not None and not 1 <= uses <= 10_000):
+    try:
+        check_code_limits(days, uses)  # the same limits as `trainer admin create-code`
+    except CodeLimitError:
         return _("Choose between 0 and 366 days and between 1 and 10,000 uses.")
     return days, uses, (ctx.form.get("note") or "").strip()[:120] or None
 
@@ -235,8 +246,6 @@ def _code_options(ctx: Ctx) -> tuple[float, int | None, str | None] | str:
 @router.post("/cohorts/{cohort_id}/codes")
 async def new_code(request: Request, cohort_id: int) -> Response:
     def work(ctx: Ctx) -> Response:
-        from ..admin import enrol_link
-
         c = queries.cohort(ctx.db, ctx.scope, cohort_id)
         _ = ctx._
         if c["archived_at"]:
@@ -258,8 +267,6 @@ async def enrolment_sheet(request: Request, cohort_id: int) -> Response:
     (posted back from the page that showed it once; only an active code of this cohort)."""
 
     def work(ctx: Ctx) -> Response:
-        from ..admin import enrol_link
-
         c = queries.cohort(ctx.db, ctx.scope, cohort_id)
         _ = ctx._
         try:
