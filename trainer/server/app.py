@@ -54,8 +54,15 @@ def create_app(config: ServerConfig) -> FastAPI:
         yield
         sdb.close()
 
+    # The API description and its browser page only with --debug: they map every route for
+    # whoever asks, and devices and trainers need neither.
     app = FastAPI(
-        title="Waymark trainer server", version=XAPI_VERSION, docs_url=None, redoc_url=None, lifespan=lifespan
+        title="Waymark trainer server",
+        version=XAPI_VERSION,
+        docs_url="/docs" if config.debug else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if config.debug else None,
+        lifespan=lifespan,
     )
     app.state.config = config
     app.state.db = sdb
@@ -75,10 +82,14 @@ def app_from_env() -> FastAPI:
     import os
     from pathlib import Path
 
+    from .clientaddr import parse_proxies
+
     config = ServerConfig(
         db_path=Path(os.environ["WAYMARK_SERVER_DB"]),
         public_url=os.environ.get("WAYMARK_PUBLIC_URL", ServerConfig.public_url),
         max_batch=int(os.environ.get("WAYMARK_MAX_BATCH", ServerConfig.max_batch)),
         max_body_bytes=int(os.environ.get("WAYMARK_MAX_BODY_BYTES", ServerConfig.max_body_bytes)),
+        trusted_proxies=parse_proxies([os.environ.get("WAYMARK_TRUSTED_PROXIES", "")]),
+        debug=os.environ.get("WAYMARK_SERVER_DEBUG") == "1",
     )
     return create_app(config)

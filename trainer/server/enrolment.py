@@ -2,14 +2,12 @@
 
 A trainer creates a cohort and a code; a device trades the code for its own key and secret
 (HTTP Basic, as xAPI record stores expect). Revoking a device cuts it off at its next
-request without touching anyone else. Secrets are stored only as scrypt hashes.
+request without touching anyone else. Codes are stored only as scrypt hashes, device
+secrets only as HMAC-SHA-256 under the server key (see `hashing`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -18,7 +16,19 @@ from urllib.parse import urlencode
 import sqlite_utils
 
 from .db import now_text
-from .hashing import format_code, hash_secret, new_device_secret, normalise_code, random_code, verify_secret
+from .hashing import (
+    CODE_N,
+    db_file_of,
+    device_secret_hash,
+    format_code,
+    hash_secret,
+    new_device_secret,
+    normalise_code,
+    random_code,
+    server_key,
+    verify_device_secret,
+    verify_secret,
+)
 
 CODE_ID_LEN = 4
 CODE_SECRET_LEN = 8
@@ -103,7 +113,7 @@ def create_code(
         row = {
             "id": code_id,
             "cohort_id": cohort_id,
-            "secret_hash": hash_secret(secret),
+            "secret_hash": hash_secret(secret, n=CODE_N),
             "created_at": _iso(now),
             "expires_at": _iso(now + timedelta(days=valid_days)) if valid_days else None,
             "max_uses": max_uses,
@@ -158,7 +168,9 @@ def enrol_device(
         "FROM enrolment_code c JOIN cohort k ON k.id = c.cohort_id WHERE c.id = ?",
         [code_id],
     ).fetchone()
-    if row is None or not verify_secret(secret, row[0]):
+    # The hash is checked whether or not the code id exists, so the answer takes as long
+    # for an unknown code as for a known one with a wrong secret (no timing oracle).
+    if not verify_secret(secret, row[0] if row is not None else _DUMMY_CODE_HASH) or row is None:
         raise EnrolmentError("This enrolment code is not known. Check it with your trainer.")
     secret_hash, expires_at, max_uses, uses, revoked_at, cohort_id, cohort_name, archived = row
     now = now or datetime.now(timezone.utc)
@@ -188,7 +200,7 @@ def enrol_device(
                 "cohort_id": cohort_id,
                 "code_id": code_id,
                 "label": (label or "").strip()[:80] or None,
-                "secret_hash": hash_secret(device_secret),
+                "secret_hash": device_secret_hash(device_secret, server_key(db_file_of(db))),
                 "enrolled_at": now_text(),
                 "statements_received": 0,
                 "app_version": (app_version or "")[:40] or None,
@@ -278,38 +290,34 @@ class Device:
 class Authenticator:
     """Checks HTTP Basic credentials against device rows.
 
-    scrypt takes tens of milliseconds by design; a device posts many batches, so a secret
-    that verified once is remembered (as a SHA-256 digest, in memory only) against the
-    stored hash it matched. Revocation is read from the database on every request, so it
-    takes effect at once.
+    Device secrets are random 256-bit tokens kept as HMAC-SHA-256 under the server key, so a
+    check takes microseconds whether the key is known or not: a flood of made-up credentials
+    costs the server next to nothing. A device enrolled before (scrypt hash) is moved to the
+    HMAC at its first successful request. Revocation is read from the database on every
+    request, so it takes effect at once.
     """
 
-    def __init__(self) -> None:
-        self._verified: dict[str, tuple[bytes, str]] = {}
-        self._lock = threading.Lock()
-
     def check(self, db: sqlite_utils.Database, key: str, secret: str) -> Device:
-        row = db.execute(
-            "SELECT secret_hash, revoked_at, cohort_id, label FROM device WHERE id = ?", [key]
-        ).fetchone()
+        server = server_key(db_file_of(db))
+        row = None
+        if len(key) <= 64 and len(secret) <= 256:
+            row = db.execute(
+                "SELECT secret_hash, revoked_at, cohort_id, label FROM device WHERE id = ?", [key]
+            ).fetchone()
         if row is None:
-            verify_secret(secret, _DUMMY_HASH)  # same cost as a real check: no timing oracle
+            verify_device_secret(secret[:256], _DUMMY_DEVICE_HASH, server)  # the same work either way
             raise AuthError("These device credentials are not known. Enrol the device again.")
         secret_hash, revoked_at, cohort_id, label = row
-        digest = hashlib.sha256(secret.encode("utf-8")).digest()
-        with self._lock:
-            cached = self._verified.get(key)
-        ok = cached is not None and cached[1] == secret_hash and secrets.compare_digest(cached[0], digest)
-        if not ok:
-            ok = verify_secret(secret, secret_hash)
-            if ok:
-                with self._lock:
-                    self._verified[key] = (digest, secret_hash)
+        ok, outdated = verify_device_secret(secret, secret_hash, server)
         if not ok:
             raise AuthError("These device credentials are not known. Enrol the device again.")
         if revoked_at:
             raise AuthError("This device's access was withdrawn by a trainer. Enrol it again with a new code.")
+        if outdated:
+            with db.atomic():
+                db.execute("UPDATE device SET secret_hash = ? WHERE id = ?", [device_secret_hash(secret, server), key])
         return Device(key, cohort_id, label)
 
 
-_DUMMY_HASH = hash_secret("not-a-device")
+_DUMMY_DEVICE_HASH = "hmac-sha256$" + "0" * 64
+_DUMMY_CODE_HASH = hash_secret("not-a-code", n=CODE_N)

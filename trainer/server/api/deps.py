@@ -16,6 +16,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from ..clientaddr import client_address
 from ..config import SUPPORTED_VERSIONS, XAPI_VERSION, ServerConfig
 from ..db import ServerDB
 from ..enrolment import Authenticator, AuthError, Device
@@ -35,6 +36,14 @@ def db_of(request: Request) -> ServerDB:
 
 Config = Annotated[ServerConfig, Depends(config_of)]
 DB = Annotated[ServerDB, Depends(db_of)]
+
+
+def client_address_of(request: Request) -> str:
+    """The address to throttle by: X-Forwarded-For is believed only from `--trusted-proxy`."""
+    config = getattr(request.app.state, "config", None)
+    proxies = getattr(config, "trusted_proxies", ())
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.get("X-Forwarded-For"), proxies)
 
 
 async def xapi_version(request: Request) -> None:

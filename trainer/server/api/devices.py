@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from .. import throttle
 from ..enrolment import EnrolmentError, check_report, enrol_device, record_report
+from ..hashing import normalise_code
 from ..refusals import Refused
 from ..store import parse_body
-from .deps import DB, AuthenticatedDevice, Body, Config
+from .deps import DB, AuthenticatedDevice, Body, Config, client_address_of
 
 router = APIRouter(prefix="/api")
 _CODE_SHAPE = "{\"code\": \"XXXX-XXXX-XXXX\"}"
@@ -23,16 +25,14 @@ def _json(raw: bytes, message: str):
 
 
 @router.post("/enrol")
-async def enrol(raw: Body, sdb: DB, config: Config) -> Response:
+async def enrol(request: Request, raw: Body, sdb: DB, config: Config) -> Response:
     body = _json(raw, f"the request body must be JSON: {_CODE_SHAPE}")
     if not isinstance(body, dict) or not isinstance(body.get("code"), str):
         raise Refused(400, f"the request needs a code: {_CODE_SHAPE}")
     label = body.get("label") if isinstance(body.get("label"), str) else None
     app_version = body.get("app_version") if isinstance(body.get("app_version"), str) else None
-    try:
-        e = await run_in_threadpool(lambda: enrol_device(sdb.get(), body["code"], label=label, app_version=app_version))
-    except EnrolmentError as err:
-        raise Refused(403, str(err)) from None
+    keys = throttle.enrol_keys(normalise_code(body["code"][:64])[:4], client_address_of(request))
+    e = await run_in_threadpool(_enrol_throttled, sdb, keys, body["code"][:64], label, app_version)
     return JSONResponse(
         {
             "key": e.device_id,
@@ -42,6 +42,22 @@ async def enrol(raw: Body, sdb: DB, config: Config) -> Response:
         },
         status_code=201,
     )
+
+
+def _enrol_throttled(sdb, keys: dict, code: str, label: str | None, app_version: str | None):
+    """Enrol, counting the attempt first: code guesses are throttled per address and per code id."""
+    with sdb.writer() as w:
+        verdict = throttle.charge(w.conn, keys)
+    if not verdict.allowed:
+        wait = max(1, round(verdict.retry_after))
+        raise Refused(429, f"too many enrolment attempts; try again in {wait} seconds", headers={"Retry-After": str(wait)})
+    try:
+        e = enrol_device(sdb.get(), code, label=label, app_version=app_version)
+    except EnrolmentError as err:
+        raise Refused(403, str(err)) from None
+    with sdb.writer() as w:
+        throttle.forgive(w.conn, list(keys))
+    return e
 
 
 @router.get("/device")

@@ -196,7 +196,7 @@ def completion_page(ctx: Ctx) -> Response:
         filters=filters,
         bad=bad,
         cohorts=queries.cohorts(ctx.db, ctx.scope, archived=True),
-        languages=queries.languages_seen(ctx.db),
+        languages=queries.languages_seen(ctx.db, ctx.scope),
         audiences=AUDIENCES,
         status_labels=STATUS_LABELS,
         status_icons=charts.STATUS_ICONS,
@@ -314,7 +314,7 @@ def questions_page(ctx: Ctx) -> Response:
         questions=questions,
         histogram=histogram,
         cohorts=queries.cohorts(ctx.db, ctx.scope, archived=True),
-        languages=queries.languages_seen(ctx.db),
+        languages=queries.languages_seen(ctx.db, ctx.scope),
     )
 
 

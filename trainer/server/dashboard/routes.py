@@ -38,8 +38,10 @@ from .web import (
     redirect,
     safe_next,
     set_language_cookie,
-    throttle_of,
 )
+from .. import throttle
+from ..api.deps import client_address_of
+from ..throttle import sign_in_keys
 
 router = APIRouter(prefix=BASE, include_in_schema=False)
 
@@ -100,18 +102,24 @@ async def login(request: Request) -> Response:
                                     error=_("This form has expired. Please try again."))
             return _login_cookie(page, fresh, request)
         username = ctx.form.get("username", "").strip()[:64]
-        throttle = throttle_of(request)
-        keys = ["user:" + username.lower(), "ip:" + (request.client.host if request.client else "?")]
-        if throttle.blocked(keys):
+        password = ctx.form.get("password", "")
+        keys = sign_in_keys(username, client_address_of(request))
+        with ctx.sdb.writer() as w:  # counted before the check, atomically, for every worker
+            verdict = throttle.charge(w.conn, keys)
+        if not verdict.allowed:
             page = pages.login_page(ctx, next_url=next_url, login_token=token, status=429,
                                     error=_("Too many failed attempts. Wait 15 minutes and try again."))
+            page.headers["Retry-After"] = str(max(1, round(verdict.retry_after)))
             return page
-        account = accounts.verify_login(ctx.db, username, ctx.form.get("password", ""))
+        account = accounts.verify_login(ctx.db, username, password)
         if account is None:
-            throttle.failed(keys)
             return pages.login_page(ctx, next_url=next_url, login_token=token, status=401,
                                     error=_("The user name or password is not right."))
-        throttle.succeeded(keys)
+        rehashed = accounts.fresh_hash(ctx.db, account, password)  # transparent move to current parameters
+        with ctx.sdb.writer() as w:
+            throttle.forgive(w.conn, [k for k in keys if not k.startswith("addr:")])
+            if rehashed:
+                accounts.store_hash(w, account, rehashed)
         with ctx.sdb.write_lock:
             session, _csrf = accounts.start_session(ctx.db, account)
         response = redirect(next_url)
