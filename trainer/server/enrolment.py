@@ -298,7 +298,9 @@ class Authenticator:
     """
 
     def check(self, db: sqlite_utils.Database, key: str, secret: str) -> Device:
-        server = server_key(db_file_of(db))
+        server = getattr(db, "_waymark_server_key", None)
+        if server is None:  # once per connection: finding the key file costs more than the HMAC
+            server = db._waymark_server_key = server_key(db_file_of(db))
         row = None
         if len(key) <= 64 and len(secret) <= 256:
             row = db.execute(
