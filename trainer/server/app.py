@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
 from .api import devices, xapi
+from .api.deps import CredentialGate
 from .config import XAPI_VERSION, ServerConfig
 from .dashboard.routes import router as dashboard_router
 from .db import ServerDB
@@ -66,10 +67,11 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.db = sdb
-    app.state.auth = Authenticator()
+    app.state.auth = auth = Authenticator()
     app.state.store_batch = store_batch
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(XapiVersionHeader)
+    app.add_middleware(CredentialGate, sdb=sdb, auth=auth)  # outermost: made-up credentials cost microseconds
     app.add_exception_handler(Refused, refused_response)
     app.include_router(xapi.router)
     app.include_router(devices.router)
