@@ -27,7 +27,7 @@ HOSTILE_JSON = [
 HOSTILE_TEXT = [
     "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "9" * 5000, "-1", "1e400", "",
     "[" * 2000, '{"mbox": ' + "9" * 5000 + "}", '{"account": {"homePage": "https://x", "name": "' + "[" * 100 + '"}}',
-    "\x00", "true", "NaN", "x" * 3000, str(uuid.uuid4()), "../../etc/passwd", "<script>",
+    "\x00", "true", "NaN", "x" * 3000, "\u00b9", "\u0663", "1.\u00b2", str(uuid.uuid4()), "../../etc/passwd", "<script>",
 ]
 QUERY_NAMES = ["statementId", "voidedStatementId", "agent", "verb", "activity", "registration",
                "related_activities", "related_agents", "since", "until", "limit", "format",
@@ -131,7 +131,7 @@ def requests(draw) -> Req:
     path = draw(st.sampled_from(["/dashboard/", "/dashboard/completion", "/dashboard/completion.csv", "/dashboard/learner",
                                  "/dashboard/questions", "/dashboard/questions.csv", "/dashboard/cohorts/1"]))
     names = draw(st.lists(st.sampled_from(["cohort", "language", "audience", "from", "to", "sort", "desc", "page",
-                                           "module", "actor", "learner"]), max_size=4, unique=True))
+                                           "module", "actor", "learner", "stale", "done"]), max_size=4, unique=True))
     return Req("GET", path, {n: draw(text_values) for n in names}, None, {}, "trainer")
 
 

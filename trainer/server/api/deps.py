@@ -109,7 +109,7 @@ async def request_body(request: Request, config: Config) -> bytes:
     """The request body, inflated, within the limits; or the 4xx that explains why not."""
     length = request.headers.get("Content-Length")
     if length is not None:
-        if not length.isdigit():
+        if not (length.isascii() and length.isdigit()):
             raise Refused(400, "the Content-Length header is not a number")
         if len(length) > 12 or int(length) > config.max_body_bytes:
             raise Refused(413, f"the request body is {length[:20]} bytes; the limit is {config.max_body_bytes}")

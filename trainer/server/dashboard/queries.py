@@ -80,7 +80,7 @@ class Filters:
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) < 10 else None
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) < 10 else None  # not "¹"
 
 
 def _date(text: str | None) -> date | None:
