@@ -378,3 +378,16 @@ def test_code_limits_are_the_same_from_the_cli_and_the_dashboard(tmp_path, capsy
     assert main(["admin", "create-code", "--cohort", "1", "--days", "400", "--db", db]) == 2
     assert "366" in capsys.readouterr().err
     assert main(["admin", "create-code", "--cohort", "1", "--days", "366", "--db", db]) == 0
+
+
+def test_the_dashboards_language_list_shows_only_the_trainers_cohorts(tmp_path):
+    from tests.unit.dashboard_support import make_seeded
+    from trainer.server.dashboard import queries
+
+    seeded = make_seeded(tmp_path)
+    db = seeded.db()
+    assert queries.languages_seen(db, queries.Scope((seeded.cohort_b,))) == ["en"]
+    assert queries.languages_seen(db, queries.Scope((seeded.cohort_a,))) == ["ar", "fr"]
+    assert set(queries.languages_seen(db, queries.Scope(None))) >= {"ar", "en", "fr"}  # an administrator
+    assert queries.languages_seen(db, queries.Scope(())) == []
+    db.conn.close()
