@@ -374,7 +374,7 @@ def test_code_limits_are_the_same_from_the_cli_and_the_dashboard(tmp_path, capsy
     from trainer.server.__main__ import main
 
     db = str(tmp_path / "c.db")
-    assert main(["admin", "create-cohort", "A", "--db", db]) == 0
+    assert main(["admin", "create-cohort", "A", "--db", db, "--create"]) == 0
     assert main(["admin", "create-code", "--cohort", "1", "--days", "400", "--db", db]) == 2
     assert "366" in capsys.readouterr().err
     assert main(["admin", "create-code", "--cohort", "1", "--days", "366", "--db", db]) == 0
