@@ -369,9 +369,13 @@ def test_same_batch_delivered_twice(tmp_path, server):
     db = make_device(tmp_path, statements)
     server.start()
     asyncio.run(enrol(db, server.url, server.new_code()))
-    with closing(sqlite3.connect(db)) as c:
-        key, secret = (json.loads(c.execute("SELECT value FROM settings WHERE key = ?", [k]).fetchone()[0])
-                       for k in ("sync.key", "sync.secret"))
+    from trainer.core.storage import open_db
+    from trainer.sync.settings import SyncSettings
+
+    d = open_db(db)
+    target = SyncSettings(d).target()  # the secret is stored encrypted; the device's key opens it
+    d.conn.close()
+    key, secret = target.key, target.secret
     body = gzip.compress(json.dumps(statements).encode())
     headers = {**XAPI, "Content-Type": "application/json", "Content-Encoding": "gzip"}
     first = httpx.post(server.url + "/xapi/statements", content=body, headers=headers, auth=(key, secret))

@@ -212,19 +212,28 @@ def test_screening_like_statements_never_reach_the_summaries(tmp_path, verb):
     assert all(not rows for rows in snapshot(db).values())
 
 
-def test_a_learner_who_moves_to_another_cohort_moves_with_all_their_modules(tmp_path):
+def test_a_device_of_another_cohort_cannot_move_a_learner_and_the_summaries_stay(tmp_path):
+    # Issue 14: a learner's cohort never changes through ingest (it was a cross-cohort takeover).
+    import base64
+
+    from tests.sync_harness import XAPI
+
     seeded = make_seeded(tmp_path)
     later = [s for s in seed_statements()["B"]]
-    for s in later:  # L1 now learns on cohort B's device
+    for s in later:  # cohort B's device posts for L1 of cohort A
         s["id"] = "e" + s["id"][1:]
         s["actor"]["account"]["name"] = L1
         s["context"]["registration"] = "eeeeeeee-0001-4000-8000-000000000009"
-    with TestClient(seeded.app) as client:
-        post(client, seeded.devices["B"], later[:1])
     db = seeded.db()
-    assert {r[0] for r in db.execute("SELECT cohort_id FROM dash_progress WHERE actor_key = ?", [key_of(L1)])} == {seeded.cohort_b}
-    assert db.execute("SELECT cohort_id, attempts FROM dash_learner WHERE actor_key = ?", [key_of(L1)]).fetchone() == (seeded.cohort_b, 4)
     before = snapshot(db)
+    key, secret = seeded.devices["B"]
+    token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+    with TestClient(seeded.app) as client:
+        r = client.post("/xapi/statements", content=json.dumps(later[:1]).encode(),
+                        headers={**XAPI, "Authorization": f"Basic {token}"})
+    assert r.status_code == 403 and r.json()["statements"][0]["field"] == "actor"
+    assert {r[0] for r in db.execute("SELECT cohort_id FROM dash_progress WHERE actor_key = ?", [key_of(L1)])} == {seeded.cohort_a}
+    assert snapshot(db) == before
     with db.atomic():
         rebuild(db)
     assert snapshot(db) == before

@@ -304,6 +304,28 @@ def undecodable_line(raw: bytes, exc: UnicodeDecodeError) -> int:
     return raw[: exc.start].count(b"\n") + 1
 
 
+MAX_TOML_NESTING = 32
+_TOML_BRACKET = re.compile(r"[\[\]{}]")
+_TOML_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*')
+
+
+def too_deep(text: str) -> int | None:
+    """The line where arrays, inline tables or dotted keys nest deeper than MAX_TOML_NESTING
+    (the parser recurses once per level), or None. Strings and comments are skipped."""
+    if text.count("[") + text.count("{") + text.count(".") <= MAX_TOML_NESTING:
+        return None
+    code = _TOML_STRING.sub(lambda m: "\n" * m.group(0).count("\n"), text)  # keeps line numbers
+    depth = 0
+    for m in _TOML_BRACKET.finditer(code):
+        depth = depth + 1 if m.group(0) in "[{" else max(0, depth - 1)
+        if depth > MAX_TOML_NESTING:
+            return code.count("\n", 0, m.start()) + 1
+    for n, row in enumerate(code.split("\n"), 1):  # [a.b.c...] headers and a.b.c = keys
+        if row.split("=", 1)[0].count(".") >= MAX_TOML_NESTING:
+            return n
+    return None
+
+
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[DataError]]:
     """Parse a TOML file: (data, text, []), or (None, text, [error]) with the error's line."""
     where = rel(path)
@@ -316,10 +338,15 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[DataError]]:
     except UnicodeDecodeError as exc:
         return None, "", [DataError(where, undecodable_line(raw, exc), f"not valid UTF-8 ({exc.reason})")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read gives it
+    deep = too_deep(text)
+    if deep is not None:
+        return None, text, [DataError(where, deep, f"nested more than {MAX_TOML_NESTING} levels deep")]
     import tomllib  # here, not at the top: the models import this module, the app start need not parse TOML
 
     try:
         return tomllib.loads(text), text, []
+    except RecursionError:  # a nesting the pre-scan did not see
+        return None, text, [DataError(where, 1, f"nested more than {MAX_TOML_NESTING} levels deep")]
     except tomllib.TOMLDecodeError as exc:
         line, message = syntax_error_at(exc, text)
         return None, text, [DataError(where, line, f"invalid TOML: {message}")]

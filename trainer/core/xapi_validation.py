@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
+from .jsonbounds import JsonLimit, check_value
+
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -163,11 +165,18 @@ def check_timestamp(v: Any, path: str) -> datetime:
         raise Invalid(path, "must be an ISO 8601 date and time such as 2025-03-01T09:30:00Z")
     if v.endswith("-00:00") or v.endswith("-0000") or v.endswith("-00"):
         raise Invalid(path, "must not use the offset -00:00")
+    if len(v) > 64:
+        raise Invalid(path, "must be an ISO 8601 date and time such as 2025-03-01T09:30:00Z")
     try:
         t = datetime.fromisoformat(v)
     except ValueError:
         raise Invalid(path, "must be an ISO 8601 date and time such as 2025-03-01T09:30:00Z") from None
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+    t = t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+    try:
+        t.astimezone(timezone.utc)  # 0001-01-01T00:00:00+14:00 is in year 0 in UTC
+    except OverflowError:
+        raise Invalid(path, "must fall between the years 1 and 9999 in UTC") from None
+    return t
 
 
 def _language_map(v: Any, path: str) -> None:
@@ -458,6 +467,10 @@ def validate_statement(s: Any, path: str = "") -> None:
     """Raise `Invalid` with the first problem found in one statement (as received)."""
     if not isinstance(s, dict):
         raise Invalid(path, f"a statement must be a JSON object, not {_kind(s)}")
+    try:
+        check_value(s, path)  # the JSON bounds the server applies before parsing
+    except JsonLimit as e:
+        raise Invalid(e.path, e.reason) from None
     _check_body(s, path, STATEMENT_KEYS, in_substatement=False)
     if "id" in s:
         check_uuid(s["id"], _join(path, "id"))

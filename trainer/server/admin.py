@@ -11,21 +11,23 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
 
+from .clientaddr import parse_proxies
 from .config import ServerConfig
 from .db import default_db_path, open_server_db
 from .enrolment import (
+    CodeLimitError,
     create_code,
     create_cohort,
+    enrol_link,
     list_codes,
     list_cohorts,
     list_devices,
     revoke_code,
     revoke_device,
 )
+from .hashing import key_path, server_key
 
-ENROL_LINK = "waymark://enrol"
 DEFAULT_SERVER_URL = "http://127.0.0.1:8765"  # `trainer serve` with its default --host and --port
 
 
@@ -98,11 +100,6 @@ def _table(rows: list[dict], columns: list[str]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def enrol_link(server_url: str, code: str) -> str:
-    """What a QR code or a message carries: opening it fills in the app's sync settings."""
-    return f"{ENROL_LINK}?{urlencode({'server': server_url, 'code': code})}"
-
-
 def cmd_create_cohort(args: argparse.Namespace) -> int:
     row = create_cohort(_db(args), args.name)
     print(f"cohort {row['id']}: {row['name']}")
@@ -119,6 +116,8 @@ def cmd_create_code(args: argparse.Namespace) -> int:
         code, row = create_code(
             _db(args), args.cohort, valid_days=args.days or None, max_uses=args.uses, note=args.note
         )
+    except CodeLimitError as e:
+        raise CliError(str(e)) from None
     except ValueError as e:
         raise CliError(f"{e}; see `trainer admin list-cohorts` for the cohorts that take new devices") from None
     print(f"enrolment code: {code}")
@@ -190,6 +189,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
     finally:
         src.close()
     print(f"backed up {src_path} to {dest}")
+    key = key_path(src_path)
+    if key.exists():  # device secrets are checked with it: a database restored without it enrols nobody
+        fd = os.open(key_path(dest), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key.read_bytes())
+        print(f"and its server key to {key_path(dest)} (keep the two together, readable only by the server's user)")
     return 0
 
 
@@ -208,13 +213,19 @@ def serve_main(args: argparse.Namespace) -> int:
 
     db_path = Path(args.db) if args.db else default_db_path()
     public_url = args.public_url or f"http://{args.host}:{args.port}"
+    try:
+        proxies = parse_proxies(args.trusted_proxy or [])
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     open_server_db(db_path).conn.close()  # migrate once, before any worker starts
+    server_key(db_path)  # and create the device-secret key once
     print(f"Waymark trainer server on {public_url} (database {db_path}); xAPI endpoint {public_url.rstrip('/')}/xapi/")
     options = dict(
         host=args.host,
         port=args.port,
         log_level=args.log_level,
-        proxy_headers=True,
+        proxy_headers=False,  # X-Forwarded-For is read by the app, from --trusted-proxy only
         timeout_keep_alive=30,
         access_log=args.log_level == "debug",
     )
@@ -229,6 +240,8 @@ def serve_main(args: argparse.Namespace) -> int:
             WAYMARK_PUBLIC_URL=public_url,
             WAYMARK_MAX_BATCH=str(args.max_batch),
             WAYMARK_MAX_BODY_BYTES=str(args.max_body_bytes),
+            WAYMARK_TRUSTED_PROXIES=",".join(str(p) for p in proxies),
+            WAYMARK_SERVER_DEBUG="1" if args.debug else "0",
         )
         uvicorn.run("trainer.server.app:app_from_env", factory=True, workers=args.workers, **options)
         return 0
@@ -237,6 +250,8 @@ def serve_main(args: argparse.Namespace) -> int:
         public_url=public_url,
         max_body_bytes=args.max_body_bytes,
         max_batch=args.max_batch,
+        trusted_proxies=proxies,
+        debug=args.debug,
     )
     uvicorn.run(create_app(config), **options)
     return 0
@@ -257,6 +272,11 @@ def add_serve_cli(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--max-batch", type=int, default=1000, help="statements per request")
     p.add_argument("--max-body-bytes", type=int, default=2 * 1024 * 1024, help="request body limit")
     p.add_argument("--workers", type=int, default=1, help="server processes (SQLite still writes one at a time)")
+    p.add_argument(
+        "--trusted-proxy", action="append", default=None, metavar="ADDRESS",
+        help="a reverse proxy (address or network) whose X-Forwarded-For names the client; repeatable (default: none)",
+    )
+    p.add_argument("--debug", action="store_true", help="also serve /openapi.json and /docs (off by default)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"], help="how much the server logs")
     p.set_defaults(func=serve_main)
     return p
@@ -279,8 +299,8 @@ def add_cli(subparsers) -> argparse.ArgumentParser:
     p = sub.add_parser("create-code", help="create an enrolment code for a cohort")
     _db_option(p)
     p.add_argument("--cohort", type=int, required=True, help="cohort id")
-    p.add_argument("--days", type=float, default=14, help="valid for this many days (0: no expiry)")
-    p.add_argument("--uses", type=int, default=None, help="how many devices may enrol with it (default: no limit)")
+    p.add_argument("--days", type=float, default=14, help="valid for this many days (0: no expiry; at most 366)")
+    p.add_argument("--uses", type=int, default=None, help="how many devices may enrol with it (1 to 10000; default: no limit)")
     p.add_argument("--note", default=None, help="a note for trainers (shown in list-codes)")
     p.add_argument("--server-url", default=None, help="also print an enrolment link for this server address")
     p.set_defaults(func=cmd_create_code)

@@ -25,6 +25,9 @@ class ServerConfig:
     max_page: int = 500  # statements per GET page
     max_waiting_writers: int = 8  # more than this queued: 503 + Retry-After
     retry_after_seconds: int = 5
+    # Proxies (addresses or networks) whose X-Forwarded-For is believed (`--trusted-proxy`).
+    trusted_proxies: tuple = ()
+    debug: bool = False  # `--debug`: /openapi.json and /docs are served
 
     @property
     def home_page(self) -> str:

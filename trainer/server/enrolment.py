@@ -2,24 +2,59 @@
 
 A trainer creates a cohort and a code; a device trades the code for its own key and secret
 (HTTP Basic, as xAPI record stores expect). Revoking a device cuts it off at its next
-request without touching anyone else. Secrets are stored only as scrypt hashes.
+request without touching anyone else. Codes are stored only as scrypt hashes, device
+secrets only as HMAC-SHA-256 under the server key (see `hashing`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+
+from urllib.parse import urlencode
 
 import sqlite_utils
 
 from .db import now_text
-from .hashing import format_code, hash_secret, new_device_secret, normalise_code, random_code, verify_secret
+from .hashing import (
+    CODE_N,
+    db_file_of,
+    device_secret_hash,
+    format_code,
+    hash_secret,
+    new_device_secret,
+    normalise_code,
+    random_code,
+    server_key,
+    verify_device_secret,
+    verify_secret,
+)
 
 CODE_ID_LEN = 4
 CODE_SECRET_LEN = 8
+# Limits on a new enrolment code, the same from the CLI and the dashboard: 0 days means
+# "no expiry"; a code is for one cohort's devices, so a few thousand uses is already generous.
+CODE_MAX_DAYS = 366
+CODE_MAX_USES = 10_000
+ENROL_LINK = "waymark://enrol"
+
+
+def enrol_link(server_url: str, code: str) -> str:
+    """What a QR code or a message carries: opening it fills in the app's sync settings."""
+    return f"{ENROL_LINK}?{urlencode({'server': server_url, 'code': code})}"
+
+
+class CodeLimitError(ValueError):
+    """A new code's validity or number of uses is outside the limits."""
+
+
+def check_code_limits(valid_days: float | None, max_uses: int | None) -> None:
+    """Refuse a validity outside 0..CODE_MAX_DAYS days or uses outside 1..CODE_MAX_USES."""
+    days = valid_days or 0
+    if not 0 <= days <= CODE_MAX_DAYS or (max_uses is not None and not 1 <= max_uses <= CODE_MAX_USES):
+        raise CodeLimitError(
+            f"choose between 0 and {CODE_MAX_DAYS} days (0: no expiry) and between 1 and {CODE_MAX_USES:,} uses"
+        )
 
 
 class EnrolmentError(Exception):
@@ -62,6 +97,7 @@ def create_code(
     now: datetime | None = None,
 ) -> tuple[str, dict]:
     """A new enrolment code as the trainer will read it out (`XXXX-XXXX-XXXX`), and its row."""
+    check_code_limits(valid_days, max_uses)
     cohort = get_cohort(db, cohort_id)
     if cohort is None:
         raise ValueError(f"there is no cohort {cohort_id}")
@@ -77,7 +113,7 @@ def create_code(
         row = {
             "id": code_id,
             "cohort_id": cohort_id,
-            "secret_hash": hash_secret(secret),
+            "secret_hash": hash_secret(secret, n=CODE_N),
             "created_at": _iso(now),
             "expires_at": _iso(now + timedelta(days=valid_days)) if valid_days else None,
             "max_uses": max_uses,
@@ -132,7 +168,9 @@ def enrol_device(
         "FROM enrolment_code c JOIN cohort k ON k.id = c.cohort_id WHERE c.id = ?",
         [code_id],
     ).fetchone()
-    if row is None or not verify_secret(secret, row[0]):
+    # The hash is checked whether or not the code id exists, so the answer takes as long
+    # for an unknown code as for a known one with a wrong secret (no timing oracle).
+    if not verify_secret(secret, row[0] if row is not None else _DUMMY_CODE_HASH) or row is None:
         raise EnrolmentError("This enrolment code is not known. Check it with your trainer.")
     secret_hash, expires_at, max_uses, uses, revoked_at, cohort_id, cohort_name, archived = row
     now = now or datetime.now(timezone.utc)
@@ -162,7 +200,7 @@ def enrol_device(
                 "cohort_id": cohort_id,
                 "code_id": code_id,
                 "label": (label or "").strip()[:80] or None,
-                "secret_hash": hash_secret(device_secret),
+                "secret_hash": device_secret_hash(device_secret, server_key(db_file_of(db))),
                 "enrolled_at": now_text(),
                 "statements_received": 0,
                 "app_version": (app_version or "")[:40] or None,
@@ -199,6 +237,30 @@ def list_devices(
     return list(db.query(sql + " ORDER BY d.cohort_id, d.last_sync_at", args))
 
 
+def check_report(body: object) -> dict:
+    """A device's status report (`PUT /api/device/status`) as `record_report` arguments.
+
+    Raises ValueError with a message for the device when a field is not usable.
+    """
+    if not isinstance(body, dict):
+        raise ValueError("the request body must be a JSON object")
+    out: dict = {}
+    for key in ("pending", "rejected"):
+        v = body.get(key, 0)
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise ValueError(f"{key} must be a whole number of statements")
+        out[key] = v
+    last = body.get("last_sync_at")
+    if last is not None and (not isinstance(last, str) or len(last) > 40):
+        raise ValueError("last_sync_at must be a date and time text")
+    version = body.get("app_version")
+    if version is not None and (not isinstance(version, str) or len(version) > 40):
+        raise ValueError("app_version must be a short text")
+    out["device_last_sync_at"] = last
+    out["app_version"] = version
+    return out
+
+
 def record_report(
     db: sqlite_utils.Database,
     device_id: str,
@@ -228,38 +290,36 @@ class Device:
 class Authenticator:
     """Checks HTTP Basic credentials against device rows.
 
-    scrypt takes tens of milliseconds by design; a device posts many batches, so a secret
-    that verified once is remembered (as a SHA-256 digest, in memory only) against the
-    stored hash it matched. Revocation is read from the database on every request, so it
-    takes effect at once.
+    Device secrets are random 256-bit tokens kept as HMAC-SHA-256 under the server key, so a
+    check takes microseconds whether the key is known or not: a flood of made-up credentials
+    costs the server next to nothing. A device enrolled before (scrypt hash) is moved to the
+    HMAC at its first successful request. Revocation is read from the database on every
+    request, so it takes effect at once.
     """
 
-    def __init__(self) -> None:
-        self._verified: dict[str, tuple[bytes, str]] = {}
-        self._lock = threading.Lock()
-
     def check(self, db: sqlite_utils.Database, key: str, secret: str) -> Device:
-        row = db.execute(
-            "SELECT secret_hash, revoked_at, cohort_id, label FROM device WHERE id = ?", [key]
-        ).fetchone()
+        server = getattr(db, "_waymark_server_key", None)
+        if server is None:  # once per connection: finding the key file costs more than the HMAC
+            server = db._waymark_server_key = server_key(db_file_of(db))
+        row = None
+        if len(key) <= 64 and len(secret) <= 256:
+            row = db.execute(
+                "SELECT secret_hash, revoked_at, cohort_id, label FROM device WHERE id = ?", [key]
+            ).fetchone()
         if row is None:
-            verify_secret(secret, _DUMMY_HASH)  # same cost as a real check: no timing oracle
+            verify_device_secret(secret[:256], _DUMMY_DEVICE_HASH, server)  # the same work either way
             raise AuthError("These device credentials are not known. Enrol the device again.")
         secret_hash, revoked_at, cohort_id, label = row
-        digest = hashlib.sha256(secret.encode("utf-8")).digest()
-        with self._lock:
-            cached = self._verified.get(key)
-        ok = cached is not None and cached[1] == secret_hash and secrets.compare_digest(cached[0], digest)
-        if not ok:
-            ok = verify_secret(secret, secret_hash)
-            if ok:
-                with self._lock:
-                    self._verified[key] = (digest, secret_hash)
+        ok, outdated = verify_device_secret(secret, secret_hash, server)
         if not ok:
             raise AuthError("These device credentials are not known. Enrol the device again.")
         if revoked_at:
             raise AuthError("This device's access was withdrawn by a trainer. Enrol it again with a new code.")
+        if outdated:
+            with db.atomic():
+                db.execute("UPDATE device SET secret_hash = ? WHERE id = ?", [device_secret_hash(secret, server), key])
         return Device(key, cohort_id, label)
 
 
-_DUMMY_HASH = hash_secret("not-a-device")
+_DUMMY_DEVICE_HASH = "hmac-sha256$" + "0" * 64
+_DUMMY_CODE_HASH = hash_secret("not-a-code", n=CODE_N)

@@ -6,7 +6,7 @@ which questions are answered wrong, which devices are silent: `device(cohort_id,
 last_sync_at)`; the dashboard keeps its own summary tables). The statement JSON is kept
 whole, exactly as stored; the columns beside it (cohort, actor, verb, activity, parent,
 registration, language, score, success, response) are extracted once at ingest so no query
-has to parse JSON. Migrations only ever add.
+has to parse JSON. Every change is a new numbered migration; none is edited once released.
 """
 
 from __future__ import annotations
@@ -142,3 +142,44 @@ def m002_statements(db):
         pk="id",
     )
     db["statement_conflict"].create_index(["statement_id"])
+
+
+@server_migrations()
+def m003_actor_binding(db):
+    # Whose results a device may send: an actor (learner) belongs to the device, and so the
+    # cohort, that first sent a statement for it. Another device may not write for it (403),
+    # except a device of the same cohort once the first one is revoked (the learner enrolled
+    # again). Ingest never changes an actor's cohort. Existing statements bind their actors
+    # to the device that sent the first one.
+    db.execute(
+        """
+        CREATE TABLE actor_binding (
+            actor_key TEXT PRIMARY KEY,
+            device_id TEXT NOT NULL REFERENCES device(id),
+            cohort_id INTEGER NOT NULL REFERENCES cohort(id),
+            bound_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        "INSERT INTO actor_binding (actor_key, device_id, cohort_id, bound_at) "
+        "SELECT actor_key, device_id, cohort_id, stored FROM statement WHERE seq IN "
+        "(SELECT MIN(seq) FROM statement WHERE actor_key IS NOT NULL AND device_id IS NOT NULL "
+        "AND cohort_id IS NOT NULL GROUP BY actor_key)"
+    )
+
+
+@server_migrations()
+def m004_throttle(db):
+    # Failed guesses (sign-in, enrolment codes) per key, shared by every worker process:
+    # see trainer/server/throttle.py. Times are Unix seconds.
+    db.execute(
+        """
+        CREATE TABLE throttle (
+            key TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            first_at REAL NOT NULL,
+            next_at REAL NOT NULL
+        ) WITHOUT ROWID
+        """
+    )

@@ -20,11 +20,13 @@ from typing import Any
 
 import sqlite_utils
 
-from ..core.xapi_validation import Invalid, batch_memo, check_agent, check_iri, check_timestamp, check_uuid, validate_statement
+from ..core import jsonbounds
+from ..core.xapi_validation import Invalid, agent_key, batch_memo, check_agent, check_iri, check_timestamp, check_uuid, validate_statement
 from .canonical import body_hash, index_row, utc_text
 from .dashboard.summary import update_dashboard
 from .db import ServerDB, now_text
 from .enrolment import Device
+from .refusals import ItemProblem, Refused
 
 STATEMENT_COLUMNS = (
     "seq", "id", "stored", "device_id", "cohort_id", "actor_key", "verb_id",
@@ -33,33 +35,6 @@ STATEMENT_COLUMNS = (
     "completion", "response", "statement",
 )
 _INSERT = f"INSERT INTO statement ({', '.join(STATEMENT_COLUMNS)}) VALUES ({', '.join('?' * len(STATEMENT_COLUMNS))})"
-
-
-@dataclass(frozen=True)
-class ItemProblem:
-    index: int
-    id: str | None
-    field: str
-    reason: str
-
-    def as_json(self) -> dict:
-        return {"index": self.index, "id": self.id, "field": self.field, "reason": self.reason}
-
-
-class Refused(Exception):
-    """The request is refused as a whole; `problems` says which statements and why."""
-
-    def __init__(self, status: int, message: str, problems: list[ItemProblem] | None = None):
-        self.status = status
-        self.message = message
-        self.problems = problems or []
-        super().__init__(message)
-
-    def as_json(self) -> dict:
-        out: dict[str, Any] = {"error": self.message}
-        if self.problems:
-            out["statements"] = [p.as_json() for p in self.problems]
-        return out
 
 
 @dataclass
@@ -97,12 +72,7 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _WS = re.compile(r"[ \t\n\r]*")
 
 
-def _no_constants(name: str):
-    # Python's json accepts NaN and Infinity; JSON does not, and other readers would choke.
-    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
-
-
-_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+_DECODER = jsonbounds.DECODER  # bounded numbers, no NaN/Infinity
 
 
 def _not_json(e: Exception) -> Refused:
@@ -121,9 +91,16 @@ def _check_text(raw: bytes, body: Any) -> None:
             raise Refused(400, "the request body holds an unpaired \\u surrogate escape, which is not text") from None
 
 
+def _out_of_bounds(e: jsonbounds.JsonLimit) -> Refused:
+    return Refused(400, f"the request body is refused: {e}")
+
+
 def parse_body(raw: bytes) -> list[Any] | dict:
+    """A small JSON body (enrolment, status report) within the JSON bounds."""
     try:
-        body = json.loads(raw, parse_constant=_no_constants)
+        body = jsonbounds.loads(raw)
+    except jsonbounds.JsonLimit as e:
+        raise _out_of_bounds(e) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise _not_json(e) from None
     _check_text(raw, body)
@@ -138,6 +115,7 @@ def parse_statements(raw: bytes) -> tuple[Any, list[str] | None]:
     """
     try:
         text = raw.decode("utf-8")
+        jsonbounds.check_text(text)  # before parsing: depth is what overflows the parser's stack
         i = _WS.match(text).end()
         if not text.startswith("[", i):
             body, end = _DECODER.raw_decode(text, i)
@@ -162,6 +140,8 @@ def parse_statements(raw: bytes) -> tuple[Any, list[str] | None]:
                     raise json.JSONDecodeError("expected , or ]", text, i)
         if _WS.match(text, end).end() != len(text):
             raise json.JSONDecodeError("extra data after the JSON value", text, end)
+    except jsonbounds.JsonLimit as e:
+        raise _out_of_bounds(e) from None
     except (UnicodeDecodeError, json.JSONDecodeError, IndexError) as e:
         raise _not_json(e) from None
     _check_text(raw, body)
@@ -243,6 +223,7 @@ def store(sdb: ServerDB, device: Device, batch: list[Prepared], *, home_page: st
             )
         else:
             _check_voiding(db, device, new, existing)
+            _bind_actors(db, device, new)
             _insert(db, device, new, home_page=home_page)
     if conflicts:
         raise Refused(
@@ -266,6 +247,55 @@ def _existing(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
         for sid, text in db.execute(q, chunk):
             out[sid] = text
     return out
+
+
+def _bind_actors(db: sqlite_utils.Database, device: Device, new: list[Prepared]) -> None:
+    """Refuse (403) statements whose actor belongs to another device; bind new actors to this one.
+
+    An actor is bound to the device that first sent a statement for it. A device of the same
+    cohort may take it over only when that device is revoked (the learner enrolled again);
+    any other device, and every device of another cohort, is refused, so results can never
+    be forged into, or a learner moved out of, another cohort by ingest.
+    """
+    by_actor: dict[str, list[Prepared]] = {}
+    for p in new:
+        if p.row["actor_key"]:
+            by_actor.setdefault(p.row["actor_key"], []).append(p)
+    if not by_actor:
+        return
+    keys = list(by_actor)
+    bound: dict[str, tuple] = {}
+    for start in range(0, len(keys), 900):
+        chunk = keys[start : start + 900]
+        q = (
+            "SELECT b.actor_key, b.device_id, b.cohort_id, d.revoked_at FROM actor_binding b "
+            f"LEFT JOIN device d ON d.id = b.device_id WHERE b.actor_key IN ({','.join('?' * len(chunk))})"
+        )
+        for key, dev, cohort, revoked in db.execute(q, chunk):
+            bound[key] = (dev, cohort, revoked)
+    problems = []
+    takeovers = []
+    for key, (dev, cohort, revoked) in bound.items():
+        if dev == device.id:
+            continue
+        if cohort == device.cohort_id and revoked:
+            takeovers.append(key)
+            continue
+        reason = (
+            "this learner belongs to another cohort; a trainer can move a learner, a device cannot"
+            if cohort != device.cohort_id
+            else "this learner's results come from another device of the cohort"
+        )
+        problems += [ItemProblem(p.index, p.id, "actor", reason) for p in by_actor[key]]
+    if problems:
+        problems.sort(key=lambda p: p.index)
+        raise Refused(403, "some statements are for learners this device may not write for; nothing was stored", problems)
+    now = now_text()
+    db.conn.executemany(
+        "INSERT INTO actor_binding (actor_key, device_id, cohort_id, bound_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(actor_key) DO UPDATE SET device_id = excluded.device_id, bound_at = excluded.bound_at",
+        [(k, device.id, device.cohort_id, now) for k in keys if k not in bound or k in takeovers],
+    )
 
 
 def _check_voiding(db: sqlite_utils.Database, device: Device, new: list[Prepared], existing: dict) -> None:
@@ -355,7 +385,7 @@ def _insert(db: sqlite_utils.Database, device: Device, new: list[Prepared], *, h
     conn.executemany(
         "INSERT INTO learner (actor_key, account_name, display_name, cohort_id, device_id, first_seen_at, last_seen_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(actor_key) DO UPDATE SET last_seen_at = excluded.last_seen_at, "
-        "device_id = excluded.device_id, cohort_id = excluded.cohort_id, "
+        "device_id = excluded.device_id, "  # a learner's cohort never changes through ingest
         "display_name = COALESCE(excluded.display_name, learner.display_name)",
         [(k, name, display, device.cohort_id, device.id, stored, stored) for k, name, display in learners.values()],
     )
@@ -408,12 +438,12 @@ def normalise_query(params: dict[str, str]) -> dict[str, Any]:
     try:
         if "agent" in params:
             try:
-                agent = json.loads(params["agent"])
+                agent = jsonbounds.loads(params["agent"])
+            except jsonbounds.JsonLimit as e:
+                raise Invalid("agent", e.reason) from None
             except json.JSONDecodeError:
                 raise Invalid("agent", "must be an Agent or Group as JSON") from None
             check_agent(agent, "agent")
-            from ..core.xapi_validation import agent_key
-
             key = agent_key(agent)
             if key is None:
                 raise Invalid("agent", "must identify an agent (mbox, mbox_sha1sum, openid or account)")
@@ -434,26 +464,34 @@ def normalise_query(params: dict[str, str]) -> dict[str, Any]:
     q["related_agents"] = _bool_param(params, "related_agents")
     q["ascending"] = _bool_param(params, "ascending")
     limit = params.get("limit", "0")
-    if not limit.isdigit():
+    if not (limit.isascii() and limit.isdigit()) or len(limit) > 9:
         raise Refused(400, "the parameter limit must be a whole number (0 means the server's maximum)")
     q["limit"] = int(limit)
+    q["params"] = {k: v for k, v in params.items() if k != "more"}
     return q
 
 
 def encode_more(query: dict, device_id: str, cursor: int, ceiling: int) -> str:
-    raw = json.dumps({"q": query, "d": device_id, "c": cursor, "m": ceiling}, separators=(",", ":"))
+    """The `more` token carries the request's own parameters (checked again when it returns)."""
+    raw = json.dumps({"p": query["params"], "d": device_id, "c": cursor, "m": ceiling}, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def decode_more(token: str, device_id: str) -> tuple[dict, int, int]:
     try:
-        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        q, dev, cursor, ceiling = data["q"], data["d"], int(data["c"]), int(data["m"])
+        if len(token) > 8192:
+            raise ValueError("too long")
+        data = jsonbounds.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        params, dev, cursor, ceiling = data["p"], data["d"], data["c"], data["m"]
+        if not (isinstance(params, dict) and all(isinstance(v, str) for v in params.values())):
+            raise TypeError("parameters")
+        if any(isinstance(n, bool) or not isinstance(n, int) for n in (cursor, ceiling)):
+            raise TypeError("cursor")
     except (ValueError, KeyError, TypeError):
         raise Refused(400, "the more token is not one this server issued") from None
     if dev != device_id:
         raise Refused(400, "the more token belongs to other credentials")
-    return q, cursor, ceiling
+    return normalise_query(params), cursor, ceiling
 
 
 def get_one(db: sqlite_utils.Database, device: Device, statement_id: str, *, voided: bool) -> str | None:

@@ -1,6 +1,6 @@
 """The device outbox as the sync client sees it: claim, acknowledge, reject, release.
 
-Row life: pending -> sending -> acked | rejected, or back to pending. A row is marked
+Row life: pending -> sending -> acked | rejected | held (set aside), or back to pending. A row is marked
 `sending` before its batch leaves, so an app killed mid-sync leaves evidence; the next run
 puts `sending` rows back to `pending` and sends them again. Resending is safe because the
 record store keys statements by id. Nothing is ever deleted here: acknowledged rows stay
@@ -16,6 +16,9 @@ import sqlite_utils
 
 KIND = "xapi-statement"
 PENDING, SENDING, ACKED, REJECTED = "pending", "sending", "acked", "rejected"
+# Set aside: the server kept failing (5xx) on this one statement alone; kept with the reason
+# so the rest of the queue flows, and sent again only when the person asks.
+HELD = "held"
 
 
 def iso(t: datetime) -> str:
@@ -82,6 +85,33 @@ def reject(db: sqlite_utils.Database, reasons: dict[str, str]) -> None:
             )
 
 
+def set_aside(db: sqlite_utils.Database, sid: str, reason: str) -> None:
+    """The server failed on this statement alone, repeatedly: keep it aside with the reason."""
+    with db.atomic():
+        db.execute(
+            "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = NULL WHERE id = ?",
+            [HELD, reason[:500], sid],
+        )
+
+
+def still_sending(db: sqlite_utils.Database, ids: list[str]) -> list[str]:
+    """Those of `ids` still marked `sending` (not acknowledged, refused or set aside)."""
+    out: list[str] = []
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        q = f"SELECT id FROM outbox WHERE status = ? AND id IN ({','.join('?' * len(chunk))})"
+        out += [r[0] for r in db.execute(q, [SENDING, *chunk])]
+    return out
+
+
+def held_reason(db: sqlite_utils.Database) -> str | None:
+    """The reason of the most recent statement set aside."""
+    row = db.execute(
+        "SELECT last_error FROM outbox WHERE status = ? AND kind = ? ORDER BY created_at DESC LIMIT 1", [HELD, KIND]
+    ).fetchone()
+    return row[0] if row else None
+
+
 def release(
     db: sqlite_utils.Database,
     ids: Iterable[str],
@@ -102,12 +132,12 @@ def release(
 
 
 def resend_rejected(db: sqlite_utils.Database, ids: Iterable[str] | None = None) -> int:
-    """Queue rejected rows again (after the server or the data was fixed)."""
+    """Queue rejected and set-aside rows again (after the server or the data was fixed)."""
     with db.atomic():
         if ids is None:
             cur = db.execute(
-                "UPDATE outbox SET status = ?, next_attempt_at = NULL WHERE status = ? AND kind = ?",
-                [PENDING, REJECTED, KIND],
+                "UPDATE outbox SET status = ?, next_attempt_at = NULL WHERE status IN (?, ?) AND kind = ?",
+                [PENDING, REJECTED, HELD, KIND],
             )
             return cur.rowcount
         ids = list(ids)
@@ -116,7 +146,7 @@ def resend_rejected(db: sqlite_utils.Database, ids: Iterable[str] | None = None)
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
-    out = {PENDING: 0, SENDING: 0, ACKED: 0, REJECTED: 0}
+    out = {PENDING: 0, SENDING: 0, ACKED: 0, REJECTED: 0}  # and HELD, when there are any
     for status, n in db.execute("SELECT status, COUNT(*) FROM outbox WHERE kind = ? GROUP BY status", [KIND]):
         out[status] = n
     return out

@@ -19,6 +19,7 @@ import asyncio
 import logging
 import random
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -32,12 +33,24 @@ from .backoff import CAP_SECONDS, backoff_delay
 from .enrol_link import enrolment_input
 from .settings import SettingsError, SyncSettings, SyncTarget, normalise_url
 from .status import Problem, SyncStatus, derive_state
-from .transport import About, Outcome, Transport, batch_body, interpret, parse_about
+from .transport import About, Outcome, Transport, batch_body, interpret, parse_about, within
 
 log = logging.getLogger("waymark.sync")
 Listener = Callable[[SyncStatus], Any]
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
+# Each request's overall deadline: connect, send and the whole reply. httpx's read timeout
+# restarts with every byte, so a server trickling its answer would otherwise hold the sync
+# (and its lock) forever.
+DEFAULT_DEADLINE = 120.0
 PERIODIC_SECONDS = 10 * 60.0
+SERVER_ERROR_TRIES = 2  # a part that fails this often with a server error is split
+
+
+@dataclass(frozen=True)
+class _Stuck:
+    """A part kept failing with a server error, and no single statement could be blamed."""
+
+    outcome: Outcome
 
 
 class SyncSetupError(Exception):
@@ -60,6 +73,7 @@ class SyncService:
         clock: Callable[[], datetime] = _utcnow,
         http_transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
         app_version: str | None = None,
         rng: random.Random | None = None,
         periodic_seconds: float = PERIODIC_SECONDS,
@@ -69,6 +83,8 @@ class SyncService:
         self.clock = clock
         self.http_transport = http_transport
         self.timeout = timeout
+        self.deadline = deadline
+        self._delivered = False  # this drain has had a batch acknowledged
         self.app_version = app_version
         self.rng = rng or random.Random()
         self.periodic_seconds = periodic_seconds
@@ -142,7 +158,7 @@ class SyncService:
         payload = {"code": code.strip(), "label": label, "app_version": self.app_version}
         async with self._client() as client:
             try:
-                r = await client.post(server_url + "/api/enrol", json=payload)
+                r = await within(self.deadline, client.post(server_url + "/api/enrol", json=payload))
             except httpx.TimeoutException:
                 raise SyncSetupError(Problem("timeout")) from None
             except httpx.TransportError:
@@ -235,8 +251,9 @@ class SyncService:
             return Problem("not_set_up")
         batch_size = await self._run(lambda db: SyncSettings(db).batch_size())
         await self._run(outbox.recover_interrupted)
+        self._delivered = False
         async with self._client() as client:
-            t = Transport(client, target.endpoint, target.key, target.secret)
+            t = Transport(client, target.endpoint, target.key, target.secret, deadline=self.deadline)
             about, problem = await self._probe(t, target)
             if problem:
                 return problem
@@ -277,35 +294,89 @@ class SyncService:
         return about, None
 
     async def _send(self, t: Transport, rows: list[tuple[str, str]], rejected_total: dict[str, str]) -> Problem | None:
-        """Send one claimed batch, splitting it when the store refuses it without saying which."""
-        queue: list[list[tuple[str, str]]] = [rows]
-        while queue:
-            part = queue.pop(0)
+        """Send one claimed batch; whatever is not settled when it stops goes back to pending."""
+        result = await self._deliver(t, rows, rejected_total)
+        if result is None:
+            return None
+        if isinstance(result, _Stuck):
+            problem, error, outcome = self._problem_for(result.outcome), result.outcome.reason, result.outcome
+        else:
+            problem, error, outcome = result
+        unsettled = await self._run(outbox.still_sending, [r[0] for r in rows])
+        return await self._give_back(unsettled, problem, error, outcome)
+
+    async def _post(self, t: Transport, part: list[tuple[str, str]]):
+        """(Outcome, None) for an answer, or (None, (Problem, error, None)) for no answer."""
+        ids = [r[0] for r in part]
+        payloads = [r[1] for r in part]
+        loop = asyncio.get_running_loop()
+        body = await loop.run_in_executor(None, lambda: batch_body(payloads, level=self.gzip_level))
+        try:
+            status, headers, answer = await t.post_statements(body)
+        except httpx.TimeoutException:
+            return None, (Problem("timeout"), "the server took too long to answer", None)
+        except httpx.TransportError as e:
+            return None, (Problem("offline"), f"network: {type(e).__name__}", None)
+        return interpret(status, headers, answer, ids), None
+
+    async def _deliver(self, t: Transport, part: list[tuple[str, str]], rejected_total: dict[str, str], *, probe: bool = False):
+        """Settle every row of `part`: None when done, else a reason to stop (or `_Stuck`).
+
+        A server error (500, 502, ...) is tried once more; when it persists the part is split
+        in halves until one statement fails alone, and that one is set aside with the reason,
+        so one statement the server cannot take never stops the rest. Only once this drain
+        has seen an acknowledgement: while nothing gets through, the server itself is the
+        problem, and the batch waits for it instead (`probe` sends once, without splitting).
+        """
+        outcome: Outcome | None = None
+        for _ in range(1 if probe else SERVER_ERROR_TRIES):
+            outcome, failed = await self._post(t, part)
+            if failed:
+                return failed
             ids = [r[0] for r in part]
-            loop = asyncio.get_running_loop()
-            payloads = [r[1] for r in part]
-            body = await loop.run_in_executor(None, lambda: batch_body(payloads, level=self.gzip_level))
-            try:
-                status, headers, answer = await t.post_statements(body)
-            except httpx.TimeoutException:
-                return await self._give_back(part, queue, Problem("timeout"), "the server took too long to answer")
-            except httpx.TransportError as e:
-                return await self._give_back(part, queue, Problem("offline"), f"network: {type(e).__name__}")
-            outcome = interpret(status, headers, answer, ids)
             if outcome.kind == "acked":
                 await self._run(outbox.acknowledge, ids)
-            elif outcome.kind == "per_item":
+                self._delivered = True
+                return None
+            if outcome.kind == "per_item":
                 await self._run(outbox.reject, outcome.rejected)
                 rejected_total.update(outcome.rejected)
                 rest = [i for i in ids if i not in outcome.rejected]
                 if rest:  # valid statements of a refused request go again at once
                     await self._run(outbox.release, rest, error=None, next_attempt_at=None, count_attempt=False)
-            elif outcome.kind == "split":
+                return None
+            if outcome.kind == "split":
                 half = len(part) // 2
-                queue[:0] = [part[:half], part[half:]]
-            else:
-                return await self._give_back(part, queue, self._problem_for(outcome), outcome.reason, outcome)
-        return None
+                for piece in (part[:half], part[half:]):
+                    r = await self._deliver(t, piece, rejected_total)
+                    if r is not None:
+                        return r
+                return None
+            if not _server_error(outcome):
+                return self._problem_for(outcome), outcome.reason, outcome
+        assert outcome is not None
+        if probe:
+            return _Stuck(outcome)
+        if len(part) == 1:
+            if not self._delivered:
+                return _Stuck(outcome)
+            reason = f"the server failed on this statement alone (error {outcome.status}): {outcome.reason}"
+            await self._run(outbox.set_aside, part[0][0], reason)
+            log.warning("sync: one statement set aside after repeated server errors (status %s)", outcome.status)
+            return None
+        half = len(part) // 2
+        first, second = part[:half], part[half:]
+        r1 = await self._deliver(t, first, rejected_total)
+        if isinstance(r1, _Stuck):
+            # Nothing has got through yet: one try of the other half tells a bad statement
+            # (it goes through) from a broken server (it fails too).
+            r2 = await self._deliver(t, second, rejected_total, probe=True)
+            if r2 is not None:
+                return r2
+            return await self._deliver(t, first, rejected_total)  # now the first half's culprit is set aside
+        if r1 is not None:
+            return r1
+        return await self._deliver(t, second, rejected_total)
 
     @staticmethod
     def _problem_for(o: Outcome) -> Problem:
@@ -319,11 +390,8 @@ class SyncService:
             return Problem("not_found")
         return Problem("not_lrs")
 
-    async def _give_back(
-        self, part, queue, problem: Problem, error: str, outcome: Outcome | None = None
-    ) -> Problem:
+    async def _give_back(self, ids: list[str], problem: Problem, error: str, outcome: Outcome | None = None) -> Problem:
         """Return unsent rows to pending: after a backoff for transient trouble, else as they were."""
-        ids = [r[0] for r in part] + [r[0] for p in queue for r in p]
         transient = problem.code in ("offline", "timeout", "busy", "server_error")
         when = None
         if transient:
@@ -418,6 +486,11 @@ class SyncService:
                 pass
 
 
+def _server_error(o: Outcome) -> bool:
+    """A 5xx that is not "busy, come back later" (503): possibly caused by what was sent."""
+    return o.kind == "retry" and o.status is not None and o.status >= 500 and o.status != 503
+
+
 def read_status(db, *, syncing: bool = False) -> SyncStatus:
     """The status from the device database alone (a few small queries)."""
     s = SyncSettings(db)
@@ -434,4 +507,6 @@ def read_status(db, *, syncing: bool = False) -> SyncStatus:
         last_attempt_at=s.get("sync.last_attempt_at"),
         problem=problem if target is not None else Problem("not_set_up"),
         target=(target.server_url or target.endpoint) if target else None,
+        held=c.get(outbox.HELD, 0),
+        held_reason=outbox.held_reason(db) if c.get(outbox.HELD) else None,
     )

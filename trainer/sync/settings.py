@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from ..core.settings import Settings
+from . import secretbox
 from .enrol_link import parse_enrol_link  # noqa: F401  (kept importable from here)
 
 DEFAULT_BATCH = 500
@@ -53,12 +54,35 @@ def normalise_url(url: str, *, what: str = "server address") -> str:
 
 class SyncSettings:
     def __init__(self, db: sqlite_utils.Database):
+        self.db = db
         self.s = Settings(db)
+
+    def _key(self) -> bytes:
+        return secretbox.key_for(secretbox.data_dir_of(self.db))
+
+    def _save_secret(self, secret: str | None) -> None:
+        """The secret is stored only encrypted (see `secretbox`)."""
+        self.s.set("sync.secret", None if secret is None else secretbox.seal(secret, self._key()))
+
+    def secret(self) -> str | None:
+        stored = self.s.get("sync.secret")
+        if stored is None:
+            return None
+        if not secretbox.is_sealed(stored):  # saved by an older version in plain text
+            self._save_secret(stored)
+            return stored
+        try:
+            return secretbox.open_sealed(stored, self._key())
+        except secretbox.SecretUnreadable:
+            return None  # the key file is gone: the device must enrol again
 
     def target(self) -> SyncTarget | None:
         mode = self.s.get("sync.mode")
-        endpoint, key, secret = self.s.get("sync.endpoint"), self.s.get("sync.key"), self.s.get("sync.secret")
-        if mode not in ("server", "lrs") or not endpoint or not key or secret is None:
+        endpoint, key = self.s.get("sync.endpoint"), self.s.get("sync.key")
+        if mode not in ("server", "lrs") or not endpoint or not key:
+            return None
+        secret = self.secret()
+        if secret is None:
             return None
         return SyncTarget(mode, endpoint, key, secret, self.s.get("sync.server_url"), self.s.get("sync.cohort"))
 
@@ -74,9 +98,10 @@ class SyncSettings:
     def save_enrolment(self, server_url: str, endpoint: str, key: str, secret: str, cohort: str | None) -> None:
         for k, v in (
             ("sync.mode", "server"), ("sync.server_url", server_url), ("sync.endpoint", endpoint),
-            ("sync.key", key), ("sync.secret", secret), ("sync.cohort", cohort),
+            ("sync.key", key), ("sync.cohort", cohort),
         ):
             self.s.set(k, v)
+        self._save_secret(secret)
 
     def save_lrs(self, endpoint: str, key: str, secret: str) -> None:
         endpoint = normalise_url(endpoint, what="record store endpoint") + "/"
@@ -84,9 +109,10 @@ class SyncSettings:
             raise SettingsError("the record store needs a key (user name)")
         for k, v in (
             ("sync.mode", "lrs"), ("sync.server_url", None), ("sync.endpoint", endpoint),
-            ("sync.key", key), ("sync.secret", secret or ""), ("sync.cohort", None),
+            ("sync.key", key), ("sync.cohort", None),
         ):
             self.s.set(k, v)
+        self._save_secret(secret or "")
 
     def forget_credentials(self) -> None:
         for k in ("sync.key", "sync.secret", "sync.cohort"):

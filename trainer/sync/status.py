@@ -66,6 +66,8 @@ class SyncStatus:
     last_attempt_at: str | None
     problem: Problem | None
     target: str | None  # the address results go to, for display
+    held: int = 0  # set aside: the server failed on each of these alone
+    held_reason: str | None = None  # why the latest one was set aside
 
     @property
     def label(self) -> str:

@@ -7,6 +7,7 @@ an acknowledgement: a captive portal's "200 OK" login page does not.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gzip
 import json
@@ -65,7 +66,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -82,7 +83,8 @@ def interpret(status: int, headers: dict[str, str], body: bytes, ids: list[str])
         if isinstance(data, list) and [str(x).lower() for x in data] == [i.lower() for i in ids]:
             return Outcome("acked", status=status)
         return Outcome("not_lrs", reason="the answer did not list the statements sent", status=status)
-    if status in (401, 403):
+    per_statement = isinstance(data, dict) and isinstance(data.get("statements"), list)
+    if status == 401 or (status == 403 and not per_statement):
         return Outcome("auth", reason=_reason(data, body), status=status)
     if status in (429, 503) or status >= 500:
         ra = retry_after_seconds(headers.get("retry-after"))
@@ -91,7 +93,8 @@ def interpret(status: int, headers: dict[str, str], body: bytes, ids: list[str])
         return Outcome("not_found", reason=_reason(data, body), status=status)
     if 300 <= status < 400:
         return Outcome("not_lrs", reason=f"redirected ({status})", status=status)
-    # 400, 409, 413 and other 4xx: something in the batch is refused.
+    # 400, 403 naming statements (a learner of another device), 409, 413 and other 4xx:
+    # something in the batch is refused.
     if isinstance(data, dict) and isinstance(data.get("statements"), list):
         known = {i.lower(): i for i in ids}
         rejected = {}
@@ -137,37 +140,52 @@ def batch_body(payloads: list[str], *, level: int = 6) -> bytes:
     return gzip.compress(raw, compresslevel=level, mtime=0)
 
 
+async def within(deadline: float, request):
+    """Await a request, giving up (httpx.TimeoutException) unless the whole exchange, from
+    connecting to the reply's last byte, ends within `deadline` seconds."""
+    try:
+        return await asyncio.wait_for(request, deadline)
+    except asyncio.TimeoutError:
+        raise httpx.TimeoutException(f"no complete answer within {deadline:g} seconds") from None
+
+
 class Transport:
     """One record store: its xAPI endpoint and the device's Basic credentials."""
 
-    def __init__(self, client: httpx.AsyncClient, endpoint: str, key: str, secret: str):
+    def __init__(self, client: httpx.AsyncClient, endpoint: str, key: str, secret: str, *, deadline: float = 120.0):
         self.client = client
+        self.deadline = deadline
         self.endpoint = endpoint if endpoint.endswith("/") else endpoint + "/"
         token = base64.b64encode(f"{key}:{secret}".encode("utf-8")).decode("ascii")
         self.auth_header = {"Authorization": f"Basic {token}"}
         self.headers = {"X-Experience-API-Version": XAPI_VERSION}
 
+    async def _within(self, request):
+        return await within(self.deadline, request)
+
     async def about(self) -> tuple[int, dict, bytes]:
-        r = await self.client.get(self.endpoint + "about", headers=self.headers)
+        r = await self._within(self.client.get(self.endpoint + "about", headers=self.headers))
         return r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.content
 
     async def post_statements(self, body: bytes) -> tuple[int, dict, bytes]:
-        r = await self.client.post(
-            self.endpoint + "statements",
-            content=body,
-            headers={
-                **self.headers,
-                **self.auth_header,
-                "Content-Type": "application/json",
-                "Content-Encoding": "gzip",
-            },
+        r = await self._within(
+            self.client.post(
+                self.endpoint + "statements",
+                content=body,
+                headers={
+                    **self.headers,
+                    **self.auth_header,
+                    "Content-Type": "application/json",
+                    "Content-Encoding": "gzip",
+                },
+            )
         )
         return r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.content
 
     async def get_json(self, url: str) -> tuple[int, object]:
-        r = await self.client.get(url, headers={**self.headers, **self.auth_header})
+        r = await self._within(self.client.get(url, headers={**self.headers, **self.auth_header}))
         return r.status_code, _body_json(r.content)
 
     async def put_json(self, url: str, payload: dict) -> int:
-        r = await self.client.put(url, json=payload, headers={**self.headers, **self.auth_header})
+        r = await self._within(self.client.put(url, json=payload, headers={**self.headers, **self.auth_header}))
         return r.status_code

@@ -230,8 +230,26 @@ def make_main(data_dir: str | Path | None = None, curricula_dir: str | None = No
         from .views.sync import start_background
 
         start_background(app)
+        # Screenings past their retention are deleted at start and daily, unlocked or not.
+        page.run_task(retention_loop, base / "waymark.db")
 
     return main
+
+
+async def retention_loop(db_path: Path, every: float = 24 * 3600) -> None:
+    """Run the screening retention sweep now and then every day, off the event loop."""
+    import asyncio
+
+    from ..core.checklist.store import run_retention
+
+    while True:
+        try:
+            await asyncio.to_thread(run_retention, db_path)
+        except (OSError, sqlite3.Error):
+            log.warning("retention sweep failed; trying again in an hour", exc_info=True)
+            await asyncio.sleep(3600)
+            continue
+        await asyncio.sleep(every)
 
 
 async def device_locales(page: ft.Page) -> list[str]:

@@ -8,7 +8,12 @@
   device. `Screening.__repr__` hides answers and notes so a stray print or traceback cannot
   leak them.
 * Deleting (now, or by the retention sweep) uses SQLite's secure_delete and truncates the
-  write-ahead log, so the deleted ciphertext does not linger in free pages or the WAL.
+  write-ahead log, so the deleted ciphertext does not linger in free pages or the WAL. The
+  truncating checkpoint cannot finish while another connection reads; it is retried until
+  it does (a pending flush is remembered and finished by the next sweep).
+* The retention sweep needs no PIN (it reads only `updated_at`): it runs at app start and
+  daily (`run_retention`), and counts from the later of the device clock and the last time
+  it saw, so setting the clock back does not keep old records.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import time
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -32,6 +38,8 @@ IN_PROGRESS, COMPLETE, ABANDONED = STATUSES
 NOTES_MAX = 500  # notes are optional and short: a reminder, not a statement
 PAD_TO = 1024
 RETENTION_KEY = "screening.retention_days"
+LAST_KNOWN_TIME_KEY = "screening.last_known_time"  # the latest clock reading the sweep saw
+FLUSH_PENDING_KEY = "screening.flush_pending"  # deleted ciphertext may still be in the WAL
 DEFAULT_RETENTION_DAYS = 30
 CASE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: read aloud over a phone
 PAYLOAD_VERSION = 1
@@ -155,7 +163,8 @@ class ScreeningStore:
         with self.db.atomic():
             n = self.db.execute("DELETE FROM screenings").rowcount
             self.db.execute("DELETE FROM screening_key")
-        self._flush_deleted()
+            self._set(FLUSH_PENDING_KEY, "1")
+        self.flush_deleted(patience=5.0)
         return n
 
     # --- screenings -------------------------------------------------------------------
@@ -282,10 +291,13 @@ class ScreeningStore:
         return [ScreeningSummary(*r) for r in rows]
 
     def delete(self, screening_id: str) -> bool:
-        """Delete now."""
+        """Delete now (the WAL is truncated within a few seconds, or by the next sweep)."""
         with self.db.atomic():
             n = self.db.execute("DELETE FROM screenings WHERE id = ?", [screening_id]).rowcount
-        self._flush_deleted()
+            if n:
+                self._set(FLUSH_PENDING_KEY, "1")
+        if n:
+            self.flush_deleted(patience=5.0)
         return n == 1
 
     # --- retention --------------------------------------------------------------------
@@ -303,20 +315,82 @@ class ScreeningStore:
             raise ScreeningError("retention is a whole number of days from 1 to 365")
         self.db["settings"].upsert({"key": RETENTION_KEY, "value": str(days)}, pk="key")
 
-    def sweep(self, now: datetime | None = None) -> int:
-        """Delete every screening not changed for `retention_days()` days. Returns how many."""
-        cutoff = _iso((now or self.clock()) - timedelta(days=self.retention_days()))
+    def _get(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def _set(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.db.execute("DELETE FROM settings WHERE key = ?", [key])
+        else:
+            self.db["settings"].upsert({"key": key, "value": value}, pk="key")
+
+    def trusted_now(self, now: datetime | None = None) -> datetime:
+        """The later of the clock and the last time the sweep saw (recorded as it goes)."""
+        now = now or self.clock()
+        try:
+            last = datetime.fromisoformat(json.loads(self._get(LAST_KNOWN_TIME_KEY) or "null") or "")
+        except (ValueError, TypeError):
+            last = None
+        if last is not None and last.tzinfo is not None and last > now:
+            return last
+        with self.db.atomic():
+            self._set(LAST_KNOWN_TIME_KEY, json.dumps(_iso(now)))
+        return now
+
+    def sweep(self, now: datetime | None = None, *, patience: float | None = None) -> int:
+        """Delete every screening not changed for `retention_days()` days. Returns how many.
+
+        `now` defaults to `trusted_now()`. Afterwards the WAL is checkpointed and truncated,
+        retried until it succeeds (`patience`: give up after that many seconds; None: never).
+        """
+        cutoff = _iso(self.trusted_now(now) - timedelta(days=self.retention_days()))
         with self.db.atomic():
             n = self.db.execute("DELETE FROM screenings WHERE updated_at < ?", [cutoff]).rowcount
-        if n:
-            self._flush_deleted()
+            if n:
+                self._set(FLUSH_PENDING_KEY, "1")
+        if self._get(FLUSH_PENDING_KEY):
+            self.flush_deleted(patience=patience)
         return n
 
-    def _flush_deleted(self) -> None:
-        try:
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.OperationalError:
-            pass  # another connection holds the WAL; secure_delete still zeroed the pages
+    def flush_deleted(self, *, patience: float | None = None) -> bool:
+        """Checkpoint and truncate the WAL, retrying while other connections read.
+
+        True once the WAL is empty (the deleted ciphertext is gone from it); False if
+        `patience` ran out first (the flag stays, and the next sweep finishes the job).
+        """
+        start = time.monotonic()
+        delay = 0.01
+        while True:
+            try:
+                busy = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            except sqlite3.OperationalError:  # locked by a writer: same as busy
+                busy = 1
+            if not busy:
+                with self.db.atomic():
+                    self._set(FLUSH_PENDING_KEY, None)
+                # The flag's own deletion is in the WAL now: truncate once more (harmless if busy).
+                try:
+                    self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.OperationalError:
+                    pass
+                return True
+            if patience is not None and time.monotonic() - start >= patience:
+                return False
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+def run_retention(db_path, clock: Callable[[], datetime] = utcnow, *, patience: float | None = None) -> int:
+    """One retention pass on its own connection (call from a worker thread): sweep, then
+    truncate the WAL, waiting for readers as long as it takes. No PIN is needed."""
+    from ..storage import open_db
+
+    db = open_db(db_path)
+    try:
+        return ScreeningStore(db, clock=clock).sweep(patience=patience)
+    finally:
+        db.conn.close()
 
 
 __all__ = [
@@ -331,4 +405,5 @@ __all__ = [
     "ScreeningStore",
     "ScreeningSummary",
     "new_case_ref",
+    "run_retention",
 ]

@@ -19,6 +19,7 @@ from ..tomllines import TomlLines, read_toml
 from .rules import check_module_rules, read_rules
 from .model import AUDIENCES, TRANSLATION_STATES, Curriculum, Module, ModuleText, Section
 from .paths import default_curricula_dir  # noqa: F401  (part of this module's API)
+from .safety import check_markdown
 
 MODULE_KEYS = {
     "id": str,
@@ -335,6 +336,7 @@ def check_curricula(root: Path | str | None = None) -> tuple[Curriculum | None, 
     for folder, meta, texts in staged:
         for t in texts.values():
             check_links(folder, t, module_sections, errors)
+            check_markdown(folder, t.path, (folder / f"{t.lang}.md").read_text(encoding="utf-8"), errors)
         quizzes: dict[str, Any] = {}
         src = meta["source_language"]
         quiz_files = {QUIZ_FILE_RE.match(f.name).group(1): f for f in folder.iterdir() if QUIZ_FILE_RE.match(f.name)}

@@ -1,14 +1,21 @@
 """Printable HTML of a module (Python-Markdown with a table of contents).
 
 The output is a single self-contained page: no scripts, no external fonts or styles,
-so it can be printed or shared on a laptop with no internet.
+so it can be printed or shared on a laptop with no internet. Content is text, never code:
+raw HTML in the Markdown is escaped (shown as written, not interpreted), event-handler
+attributes are dropped, and `javascript:`/`vbscript:`/`data:` link targets are removed,
+even if the validator (`safety.py`) was bypassed.
 """
 
 from __future__ import annotations
 
 import html
+import re
+import xml.etree.ElementTree as etree
 
 import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from ..i18n import is_rtl, isolate_html
 from .model import Module
@@ -22,8 +29,30 @@ h1{font-size:1.8rem;margin-bottom:.25rem} h2{margin-top:2rem;border-bottom:1px s
 """
 
 
+_BAD_URL = re.compile(r"^\s*(?:javascript|vbscript|data)\s*:", re.I)
+
+
+class _Defang(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            for name in list(el.attrib):
+                value = el.attrib[name]
+                clean = re.sub(r"[\s\x00-\x1f]", "", value)
+                if name.lower().startswith("on") or (name.lower() in ("href", "src", "action", "formaction") and _BAD_URL.match(clean)):
+                    del el.attrib[name]
+
+
+class SafeContent(Extension):
+    """Escape raw HTML and defang attributes: Markdown as text, never as code."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_Defang(md), "waymark-defang", 0)
+
+
 def render_section_html(markdown_text: str) -> str:
-    return markdown.markdown(markdown_text, extensions=["attr_list", "tables", "sane_lists"])
+    return markdown.markdown(markdown_text, extensions=["attr_list", "tables", "sane_lists", SafeContent()])
 
 
 def render_module_html(module: Module, lang: str, labels: dict[str, str] | None = None) -> str:
@@ -31,7 +60,9 @@ def render_module_html(module: Module, lang: str, labels: dict[str, str] | None 
     labels = {"contents": "Contents", "minutes": "minutes", "fallback": "This module is not yet translated into your language; it is shown in its original language.", "unreviewed": "This translation has not yet been reviewed by a fluent speaker.", **(labels or {})}
     text, fell_back = module.text(lang)
     body = "\n\n".join(f"## {s.title} {{#{s.id}}}\n\n{s.markdown}" for s in text.sections)
-    md = markdown.Markdown(extensions=["toc", "attr_list", "tables", "sane_lists"], extension_configs={"toc": {"toc_depth": "2"}})
+    md = markdown.Markdown(
+        extensions=["toc", "attr_list", "tables", "sane_lists", SafeContent()], extension_configs={"toc": {"toc_depth": "2"}}
+    )
     content = md.convert(body)
     notices = []
     if fell_back:

@@ -2,8 +2,9 @@
 
 Two roles: an administrator sees and manages everything; a trainer sees only the cohorts
 assigned to them (a cohort a trainer creates is assigned to them). Passwords and session
-tokens are stored only as hashes (scrypt for passwords, SHA-256 for random session tokens),
-so a copied database opens no account and no session.
+tokens are stored only as hashes (scrypt at N = 2^17 for passwords, SHA-256 for random session
+tokens), so a copied database opens no account and no session. A password hash made with
+older, cheaper parameters is replaced at the next successful sign-in (`upgrade_hash`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 import sqlite_utils
 
 from ..db import now_text
-from ..hashing import hash_secret, verify_secret
+from ..hashing import hash_secret, needs_rehash, verify_secret
 
 ROLES = ("administrator", "trainer")
 MIN_PASSWORD = 10
@@ -139,6 +140,23 @@ def verify_login(db: sqlite_utils.Database, username: str, password: str) -> Acc
     if not verify_secret(password, row[4]) or row[5]:
         return None
     return _account(row)
+
+
+def fresh_hash(db: sqlite_utils.Database, account: Account, password: str) -> str | None:
+    """After a successful sign-in: a new hash when the stored one uses older parameters.
+
+    Computed outside any write lock (it takes a few hundred milliseconds); store it with
+    `store_hash`.
+    """
+    row = db.execute("SELECT password_hash FROM dash_account WHERE id = ?", [account.id]).fetchone()
+    if row is None or not needs_rehash(row[0]):
+        return None
+    return hash_secret(password)
+
+
+def store_hash(db: sqlite_utils.Database, account: Account, password_hash: str) -> None:
+    with db.atomic():
+        db.execute("UPDATE dash_account SET password_hash = ? WHERE id = ?", [password_hash, account.id])
 
 
 # --- cohorts a trainer may see ---------------------------------------------------------------

@@ -143,7 +143,7 @@ def cohort_page(ctx: Ctx, cohort_id: int, *, new_code: str | None = None, link: 
     c = queries.cohort(ctx.db, ctx.scope, cohort_id)
     stale_days = ctx.settings.stale_days
     raw = ctx.request.query_params.get("stale")
-    if raw and raw.replace(".", "", 1).isdigit():
+    if raw and raw.isascii() and raw.replace(".", "", 1).isdigit():
         stale_days = max(0.5, min(float(raw), 365.0))
     devs = queries.devices(ctx.db, cohort_id, now=ctx.now, stale_days=stale_days)
     codes = [dict(code, state=queries.code_state(code, ctx.now)) for code in list_codes(ctx.db, cohort_id)]
@@ -196,7 +196,7 @@ def completion_page(ctx: Ctx) -> Response:
         filters=filters,
         bad=bad,
         cohorts=queries.cohorts(ctx.db, ctx.scope, archived=True),
-        languages=queries.languages_seen(ctx.db),
+        languages=queries.languages_seen(ctx.db, ctx.scope),
         audiences=AUDIENCES,
         status_labels=STATUS_LABELS,
         status_icons=charts.STATUS_ICONS,
@@ -314,7 +314,7 @@ def questions_page(ctx: Ctx) -> Response:
         questions=questions,
         histogram=histogram,
         cohorts=queries.cohorts(ctx.db, ctx.scope, archived=True),
-        languages=queries.languages_seen(ctx.db),
+        languages=queries.languages_seen(ctx.db, ctx.scope),
     )
 
 

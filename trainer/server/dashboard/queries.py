@@ -80,7 +80,7 @@ class Filters:
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) < 10 else None
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) < 10 else None  # not "¹"
 
 
 def _date(text: str | None) -> date | None:
@@ -719,8 +719,17 @@ def score_histogram(
     return counts
 
 
-def languages_seen(db: sqlite_utils.Database) -> list[str]:
-    return [r[0] for r in db.execute("SELECT DISTINCT language FROM dash_question ORDER BY language") if r[0]]
+def languages_seen(db: sqlite_utils.Database, scope: Scope | None = None) -> list[str]:
+    """Languages to filter by: for a trainer, only those their cohorts' attempts were made in
+    (the list must not tell what other cohorts contain)."""
+    if scope is None or scope.cohorts is None:
+        return [r[0] for r in db.execute("SELECT DISTINCT language FROM dash_question ORDER BY language") if r[0]]
+    marks, args = _in(list(scope.cohorts))
+    return [
+        r[0]
+        for r in db.execute(f"SELECT DISTINCT language FROM dash_attempt WHERE cohort_id IN {marks} ORDER BY language", args)
+        if r[0]
+    ]
 
 
 # --- completion over time ----------------------------------------------------------------------------

@@ -15,7 +15,16 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 
 from ...core.i18n import known_languages
 from ..db import now_text
-from ..enrolment import create_code, create_cohort, get_cohort, revoke_code, revoke_device
+from ..enrolment import (
+    CodeLimitError,
+    check_code_limits,
+    create_code,
+    create_cohort,
+    enrol_link,
+    get_cohort,
+    revoke_code,
+    revoke_device,
+)
 from . import accounts, pages, queries, sheet
 from .render import FONTS, SECURITY_HEADERS, STATIC
 from .web import (
@@ -29,8 +38,10 @@ from .web import (
     redirect,
     safe_next,
     set_language_cookie,
-    throttle_of,
 )
+from .. import throttle
+from ..api.deps import client_address_of
+from ..throttle import sign_in_keys
 
 router = APIRouter(prefix=BASE, include_in_schema=False)
 
@@ -91,18 +102,24 @@ async def login(request: Request) -> Response:
                                     error=_("This form has expired. Please try again."))
             return _login_cookie(page, fresh, request)
         username = ctx.form.get("username", "").strip()[:64]
-        throttle = throttle_of(request)
-        keys = ["user:" + username.lower(), "ip:" + (request.client.host if request.client else "?")]
-        if throttle.blocked(keys):
+        password = ctx.form.get("password", "")
+        keys = sign_in_keys(username, client_address_of(request))
+        with ctx.sdb.writer() as w:  # counted before the check, atomically, for every worker
+            verdict = throttle.charge(w.conn, keys)
+        if not verdict.allowed:
             page = pages.login_page(ctx, next_url=next_url, login_token=token, status=429,
                                     error=_("Too many failed attempts. Wait 15 minutes and try again."))
+            page.headers["Retry-After"] = str(max(1, round(verdict.retry_after)))
             return page
-        account = accounts.verify_login(ctx.db, username, ctx.form.get("password", ""))
+        account = accounts.verify_login(ctx.db, username, password)
         if account is None:
-            throttle.failed(keys)
             return pages.login_page(ctx, next_url=next_url, login_token=token, status=401,
                                     error=_("The user name or password is not right."))
-        throttle.succeeded(keys)
+        rehashed = accounts.fresh_hash(ctx.db, account, password)  # transparent move to current parameters
+        with ctx.sdb.writer() as w:
+            throttle.forgive(w.conn, [k for k in keys if not k.startswith("addr:")])
+            if rehashed:
+                accounts.store_hash(w, account, rehashed)
         with ctx.sdb.write_lock:
             session, _csrf = accounts.start_session(ctx.db, account)
         response = redirect(next_url)
@@ -227,7 +244,9 @@ def _code_options(ctx: Ctx) -> tuple[float, int | None, str | None] | str:
         uses = int(ctx.form["uses"]) if ctx.form.get("uses") else None
     except ValueError:
         return _("Days and uses must be numbers.")
-    if not 0 <= days <= 366 or (uses is not None and not 1 <= uses <= 10_000):
+    try:
+        check_code_limits(days, uses)  # the same limits as `trainer admin create-code`
+    except CodeLimitError:
         return _("Choose between 0 and 366 days and between 1 and 10,000 uses.")
     return days, uses, (ctx.form.get("note") or "").strip()[:120] or None
 
@@ -235,8 +254,6 @@ def _code_options(ctx: Ctx) -> tuple[float, int | None, str | None] | str:
 @router.post("/cohorts/{cohort_id}/codes")
 async def new_code(request: Request, cohort_id: int) -> Response:
     def work(ctx: Ctx) -> Response:
-        from ..admin import enrol_link
-
         c = queries.cohort(ctx.db, ctx.scope, cohort_id)
         _ = ctx._
         if c["archived_at"]:
@@ -258,8 +275,6 @@ async def enrolment_sheet(request: Request, cohort_id: int) -> Response:
     (posted back from the page that showed it once; only an active code of this cohort)."""
 
     def work(ctx: Ctx) -> Response:
-        from ..admin import enrol_link
-
         c = queries.cohort(ctx.db, ctx.scope, cohort_id)
         _ = ctx._
         try:

@@ -53,7 +53,11 @@ class Settings:
 
 @dataclass
 class Throttle:
-    """Slows password guessing: after `limit` failures in `window` seconds a key must wait."""
+    """An in-process counter of failures per key (`limit` per `window` seconds).
+
+    Sign-in no longer uses it: its count is per worker process and read before the slow
+    check, so parallel guesses got past it. `trainer/server/throttle.py` counts in the
+    database instead; this stays for in-process uses that need no persistence."""
 
     limit: int = 5
     window: float = 15 * 60
@@ -133,14 +137,6 @@ def settings_of(request: Request) -> Settings:
         s = Settings(stale_days=stale_days, curricula_root=os.getenv("WAYMARK_CURRICULA") or None)
         state.dashboard_settings = s
     return s
-
-
-def throttle_of(request: Request) -> Throttle:
-    state = request.app.state
-    th = getattr(state, "dashboard_throttle", None)
-    if th is None:
-        th = state.dashboard_throttle = Throttle()
-    return th
 
 
 def translator(request: Request) -> Translator:

@@ -127,6 +127,7 @@ def build(app, params) -> ft.View:
     last = ft.Text(key="sync-last-success", size=theme.size(15, scale))
     problem = ft.Text(key="sync-problem", size=theme.size(15, scale), visible=False)
     rejected = ft.Text(key="sync-rejected", size=theme.size(14, scale), visible=False)
+    held = ft.Text(key="sync-held", size=theme.size(14, scale), visible=False, selectable=True)
     target_text = ft.Text(key="sync-target", size=theme.size(14, scale))
     busy = ft.ProgressRing(width=24, height=24, visible=False, key="sync-busy")
 
@@ -174,6 +175,12 @@ def build(app, params) -> ft.View:
             "%(n)d results were refused by the server and will not be sent again.",
             st.rejected,
         ) % {"n": st.rejected}
+        held.visible = st.held > 0
+        held.value = app.ngettext(
+            "%(n)d result could not be sent: %(reason)s",
+            "%(n)d results could not be sent: %(reason)s",
+            st.held,
+        ) % {"n": st.held, "reason": st.held_reason or _("no reason given")}
         target_text.value = _("Results go to {address}").format(address=app.tr.ltr(st.target)) if st.target else _("Results stay on this device until sync is set up.")
         sync_btn.disabled = st.target is None or st.state == "syncing"
         busy.visible = st.state == "syncing"
@@ -185,7 +192,7 @@ def build(app, params) -> ft.View:
         border_radius=12,
         bgcolor=ft.Colors.SECONDARY_CONTAINER,
         content=ft.Column(
-            [ft.Row([state, busy], alignment=ft.MainAxisAlignment.SPACE_BETWEEN), waiting, last, problem, rejected, refused, target_text],
+            [ft.Row([state, busy], alignment=ft.MainAxisAlignment.SPACE_BETWEEN), waiting, last, problem, rejected, held, refused, target_text],
             spacing=8,
         ),
     )
