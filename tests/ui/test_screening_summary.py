@@ -40,7 +40,6 @@ def dialog_open(h) -> bool:
 async def to_results(h, profile="adults-labour", note: str | None = NOTE):
     state = await new_screening(h, profile=profile)
     sid = state.screening.id
-    await h.click(h.find("consent-yes"))
     await answer(h, "dr-job-place-employer", "dr-wages")
     await h.go(f"/screening/s/{sid}/step/4")
     await answer(h, "ex-excessive-hours", "ex-low-no-pay")

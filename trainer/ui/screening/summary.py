@@ -23,7 +23,7 @@ import flet as ft
 
 from ...core.checklist.summary import referral_summary_html, summary_filename
 from .. import theme
-from .chrome import small
+from .chrome import show_dialog, small
 from .state import checklist_state
 
 DONE, CANCELLED, FAILED = "done", "cancelled", "failed"
@@ -143,15 +143,16 @@ def summary_section(app) -> list[ft.Control]:
                 }[outcome]
             )
 
-        page.show_dialog(
+        show_dialog(
+            app,
             ft.AlertDialog(
                 modal=False,  # a tap outside cancels: the safe direction
                 title=ft.Text(_("Prepare a referral summary?")),
                 scrollable=True,  # long in some languages; the actions stay in view
                 content=ft.Column(content, tight=True, spacing=10),
                 actions=[
-                    ft.TextButton(_("Cancel"), on_click=lambda ev: page.pop_dialog(), key="summary-cancel"),
-                    ft.TextButton(_("Prepare the summary"), on_click=confirm, key="summary-confirm"),
+                    ft.TextButton(_("Cancel"), on_click=lambda ev: page.pop_dialog(), key="summary-cancel", height=theme.TAP),
+                    ft.FilledButton(_("Prepare the summary"), on_click=confirm, key="summary-confirm", height=theme.TAP),
                 ],
             )
         )
