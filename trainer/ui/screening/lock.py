@@ -31,7 +31,10 @@ def build(app, route: str) -> ft.View:
 
     async def unlocked(key) -> None:
         state.unlocked_with(key)
-        app.show_route(route)
+        # Only if the lock screen is still showing: during the derivation the officer may have
+        # opened the immediate-danger screen, which must not be replaced under them.
+        if (app.page.route or "/") == route:
+            app.show_route(route)
 
     def refresh(e) -> None:
         # A handler that already called update() gets no automatic one at its end: every

@@ -275,12 +275,12 @@ def build(app, params) -> ft.View:
             more.append(officer_text(q, app, key=f"question-officer-{iid}-{qi}", weight=ft.FontWeight.W_600))
             if bilingual:
                 more.append(interviewee_text(pt.questions[qi], person.lang, size=theme.size(21, scale), weight=ft.FontWeight.W_500, key=f"question-person-{iid}-{qi}"))
-                if person.questions_fell_back(iid):
+                if qi == 0 and person.questions_fell_back(iid):  # said once, under the first
                     more.append(small(untranslated_words(language_in_ui(app, iset.source_language), _), app, key=f"question-untranslated-{iid}-{qi}"))
-                elif person.needs_review:
+                elif qi == 0 and person.needs_review:
                     more.append(small(draft_translation_words(_), app, key=f"question-draft-{iid}-{qi}"))
         more.append(officer_text(_("You may see: %(what)s") % {"what": t.observe}, app, italic=True))
-        detail = ft.Container(ft.Column(more, spacing=6), padding=ft.Padding.only(bottom=8), visible=False, key=f"details-{iid}")
+        detail = ft.Container(ft.Column(more, spacing=6), padding=ft.Padding.only(bottom=6), visible=False, key=f"details-{iid}")
         details[iid] = detail
 
         choices = [a for a in answer_labels(app) if not (ind.observed_only and a == Answer.DECLINED.value)]
