@@ -20,7 +20,6 @@ from ...core.i18n import is_rtl
 from .. import theme
 from . import lock
 from .chrome import ensure_idle_watch, go, interviewee_text, quick_exit
-from .state import checklist_state
 
 HANDOVER, QUESTION, DANGER, HANDBACK = "handover", "question", "danger", "handback"
 

@@ -22,7 +22,6 @@ import flet as ft
 from ...core.checklist import Answer
 from ...core.checklist.explain import grade_word
 from ...core.checklist.store import IN_PROGRESS
-from ...core.i18n import is_rtl
 from .. import theme, widgets
 from . import lock
 from ...core.checklist.explain import draft_translation_words, practice_words, untranslated_words
