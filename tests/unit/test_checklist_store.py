@@ -256,3 +256,22 @@ def test_a_record_written_before_practice_runs_existed_reads_as_real(env):
     blob = key.encrypt(json.dumps(payload).encode("utf-8"), store_module._aad(s.id, s.case_ref))
     store.db.execute("UPDATE screenings SET blob = ? WHERE id = ?", [blob, s.id])
     assert store.open(key, s.id).practice is False
+
+
+def test_the_persons_own_answers_and_the_place_left_are_kept_encrypted_apart_from_the_officers(env):
+    db, store, key, _clock, path = env
+    s = new(store, key)
+    s = s.with_answer("cd-isolation", Answer.YES)
+    s = s.with_person_answer("cd-isolation", 1, Answer.NO).with_person_answer("cd-documents", 0, "declined")
+    from dataclasses import replace
+
+    s = store.save(key, replace(s, step=4))
+    back = store.open(key, s.id)
+    assert back.answers == {"cd-isolation": Answer.YES}  # the officer's answer is untouched
+    assert back.person_answers == {"cd-isolation": {1: Answer.NO}, "cd-documents": {0: Answer.DECLINED}}
+    assert back.step == 4
+    assert back.with_person_answer("cd-documents", 0, None).person_answers == {"cd-isolation": {1: Answer.NO}}
+    assert "person_answers" not in repr(back) and "cd-isolation" not in repr(back)
+    db.close()
+    raw = raw_bytes(path)
+    assert b"cd-isolation" not in raw and b"cd-documents" not in raw and b"person" not in raw

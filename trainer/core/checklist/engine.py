@@ -206,6 +206,29 @@ def evaluate(indicator_set: IndicatorSet, profile_id: str, answers: Mapping[str,
     )
 
 
+def missing_groups(expr: RuleExpr, present: set[str] | frozenset[str] | tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """What a profile rule still lacks, given the present elements: one group per unmet part
+    of the rule, each group the elements any one of which would fill that part, in data order.
+    () when the rule is met. E.g. for the adult rule with only exploitation present:
+    ((deceptive-, coercive-, recruitment-abuse-...), (coercion-at-destination, abuse-...))."""
+    present = set(present)
+    if _eval(expr, present)[0]:
+        return ()
+    if isinstance(expr, Ref):
+        return ((expr.element,),)
+    if isinstance(expr, AllOf):
+        out: list[tuple[str, ...]] = []
+        for item in expr.items:
+            out.extend(g for g in missing_groups(item, present) if g not in out)
+        return tuple(out)
+    assert isinstance(expr, AnyOf)
+    options: list[str] = []
+    for item in expr.items:
+        for group in missing_groups(item, present):
+            options.extend(e for e in group if e not in options)
+    return (tuple(options),)
+
+
 def ordered_indicators(indicator_set: IndicatorSet, profile_id: str) -> Iterable[tuple[str, tuple[tuple[str, str | None], ...]]]:
     """(element id, its indicators with grades) in screening order, for the screens."""
     return indicator_set.profiles[profile_id].members.items()

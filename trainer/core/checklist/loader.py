@@ -54,7 +54,7 @@ OUTCOME_LEVELS = ("refer", "look-further", "none-noted")
 CONDITION_WORDS = ("profile", "any-yes", "always")
 # Placeholders outcome texts may use; {indicator_count} also works in a set's description.
 # Counts come from the data, so adding an indicator never leaves a text saying "eleven".
-PLACEHOLDERS = {"purpose", "indicator_count"}
+PLACEHOLDERS = {"purpose", "indicator_count", "missing"}  # missing: the elements the profile rule still lacks
 NAVIGATION_LABELS = ("start", "previous", "finish")
 QUESTION_KINDS = ("spoken", "yes-no")
 # Private-answer mode, read by the person screened (see docs: indicator-text contract).
@@ -724,7 +724,7 @@ def _parse_text(c: Checker, lang: str, raw: Any, s: dict[str, Any], base: tuple,
                     continue
                 unknown = _placeholders(got[f]) - PLACEHOLDERS
                 if unknown:
-                    lc.err(f"{f}: unknown placeholder(s) {', '.join(sorted(unknown))} (allowed: {{purpose}}, {{indicator_count}})", *p, f)
+                    lc.err(f"{f}: unknown placeholder(s) {', '.join(sorted(unknown))} (allowed: {{purpose}}, {{indicator_count}}, {{missing}})", *p, f)
                 elif src is not None and _placeholders(got[f]) != _placeholders(getattr(src.outcomes[o.id], f)):
                     lc.err(f"{f} of '{o.id}' must use the same placeholders as the source", *p, f)
             own = [got[f] for f in ("title", "meaning") if got[f]] + list(got["next_steps"] or [])

@@ -93,6 +93,24 @@ class Screening:
     # A practice run (for training, or with a practice-only profile): its result is never a
     # real screening's, and it gives no referral summary. Fixed when the screening is created.
     practice: bool = field(repr=False, default=False)
+    # Answers the person gave themselves in private-answer mode: indicator id -> question
+    # index -> answer to that question. Kept apart from `answers` (the officer's record): a
+    # person's Yes to "Can you leave when you want?" is not the indicator's Yes, so the officer
+    # reads them after hand-back and chooses; they never overwrite the officer's answers.
+    person_answers: Mapping[str, Mapping[int, Answer]] = field(repr=False, default_factory=lambda: MappingProxyType({}))
+    step: int = field(repr=False, default=0)  # the part shown last (1-based; 0: not started)
+
+    def with_person_answer(self, indicator_id: str, question: int, answer: Answer | str | None) -> "Screening":
+        """A copy with the person's answer to one question set (None clears it)."""
+        person = {k: dict(v) for k, v in self.person_answers.items()}
+        mine = person.setdefault(indicator_id, {})
+        if answer is None:
+            mine.pop(question, None)
+        else:
+            mine[question] = answer if isinstance(answer, Answer) else Answer(answer)
+        if not mine:
+            person.pop(indicator_id)
+        return replace(self, person_answers=MappingProxyType({k: MappingProxyType(v) for k, v in person.items()}))
 
     def with_answer(self, indicator_id: str, answer: Answer | str | None) -> "Screening":
         """A copy with one answer set (None clears it)."""
@@ -117,6 +135,8 @@ class Screening:
                 "consent": self.consent,
                 "flags": list(self.flags),
                 "practice": self.practice,
+                "person": {k: {str(q): a.value for q, a in v.items()} for k, v in self.person_answers.items()},
+                "step": self.step,
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -257,6 +277,10 @@ class ScreeningStore:
             consent=data["consent"],
             flags=tuple(data["flags"]),
             practice=bool(data.get("practice", False)),  # records written before practice runs existed: real
+            person_answers=MappingProxyType(
+                {k: MappingProxyType({int(q): Answer(a) for q, a in v.items()}) for k, v in data.get("person", {}).items()}
+            ),
+            step=int(data.get("step", 0)),
         )
 
     def pause(self, key: SessionKey, screening: Screening) -> ScreeningSummary:

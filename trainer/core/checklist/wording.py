@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .engine import Outcome
-from .model import IndicatorSet
+from babel.lists import format_list
+
+from .engine import Outcome, missing_groups
+from .model import IndicatorSet, SetText
 
 # An outcome describes indicators, never a person's status. None of these words may appear in
 # any field of an outcome (title, meaning, every next step), in any language an outcome can be
@@ -77,7 +79,7 @@ def outcome_wording(indicator_set: IndicatorSet, outcome: Outcome, lang: str) ->
     from .loader import format_count
 
     count = len(indicator_set.profiles[outcome.profile_id].indicator_ids)
-    fill = {"purpose": purpose, "indicator_count": format_count(count, text.lang)}
+    fill = {"purpose": purpose, "indicator_count": format_count(count, text.lang), "missing": missing_words(indicator_set, outcome, text)}
     return OutcomeWording(
         level=outcome.level,
         title=words.title.format_map(fill),
@@ -89,3 +91,16 @@ def outcome_wording(indicator_set: IndicatorSet, outcome: Outcome, lang: str) ->
         verification=indicator_set.profiles[outcome.profile_id].verification,
         practice=outcome.practice,
     )
+
+
+def missing_words(indicator_set: IndicatorSet, outcome: Outcome, text: SetText) -> str:
+    """The elements the profile rule still lacks, named in `text`'s language: each unmet part
+    of the rule once, alternatives joined with 'or' (Babel's list patterns), e.g.
+    "Coercion at destination or Abuse of vulnerability at destination". Several parts are
+    each put in brackets and joined with 'and'. Empty when the rule is met."""
+    groups = missing_groups(indicator_set.profiles[outcome.profile_id].rule, outcome.present_elements)
+    locale = text.lang.replace("-", "_")
+    phrases = [format_list([text.elements[e][0] for e in g], style="or", locale=locale) for g in groups]
+    if len(phrases) > 1:
+        phrases = [f"({p})" if len(g) > 1 else p for p, g in zip(phrases, groups)]
+    return format_list(phrases, locale=locale) if phrases else ""

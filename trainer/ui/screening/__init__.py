@@ -31,6 +31,7 @@ ROUTES = [
     ("/screening", _screen("start", "build_list")),
     ("/screening/new", _screen("start", "build_new")),
     ("/screening/urgent", _screen("urgent")),
+    ("/screening/consent", _screen("consent")),
     ("/screening/s/:sid/consent", _screen("consent")),
     ("/screening/s/:sid/step/:n", _screen("questions")),
     ("/screening/s/:sid/private", _screen("private")),

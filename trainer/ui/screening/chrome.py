@@ -26,11 +26,38 @@ def go(app, route: str) -> None:
     app.go(route)
 
 
+def close_dialogs(page) -> None:
+    """Close every open dialog (quick exit, idle lock): nothing of the checklist stays up."""
+    try:
+        while page.pop_dialog() is not None:
+            pass
+    except Exception:  # no page mounted (a view built outside a session)
+        pass
+
+
 def quick_exit(app) -> None:
-    """One tap: lock the checklist and replace the screen with the training home."""
+    """One tap: close any dialog, lock the checklist and show the training home."""
+    close_dialogs(app.page)
     checklist_state(app).lock()
     app.show_route("/")
     app.go("/")
+
+
+def show_dialog(app, dialog: ft.AlertDialog) -> None:
+    """Open a checklist dialog with its own quick exit: a modal barrier covers the app bar's."""
+    dialog.actions = [
+        ft.FilledButton(
+            app._("Quick exit"),
+            icon=ft.Icons.EXIT_TO_APP,
+            key="dialog-quick-exit",
+            height=theme.TAP,
+            on_click=lambda e: quick_exit(app),
+            style=ft.ButtonStyle(bgcolor=ft.Colors.INVERSE_SURFACE, color=ft.Colors.ON_INVERSE_SURFACE),
+        ),
+        *(dialog.actions or []),
+    ]
+    dialog.actions_alignment = ft.MainAxisAlignment.END
+    app.page.show_dialog(dialog)
 
 
 def quick_exit_button(app) -> ft.Control:
@@ -91,28 +118,53 @@ def danger_bar(app) -> ft.BottomAppBar:
     )
 
 
-def screening_view(app, route: str, title: str, controls: list[ft.Control], *, danger: bool = True) -> ft.View:
-    """A checklist screen: title, quick exit, scrolling body, immediate-danger bar."""
+def screening_view(app, route: str, title: str, controls: list[ft.Control], *, danger: bool = True, actions: list[ft.Control] | None = None) -> ft.View:
+    """A checklist screen: title, (actions,) quick exit, scrolling body, immediate-danger bar."""
     ensure_idle_watch(app)
     return ft.View(
         route=route,
         scroll=ft.ScrollMode.AUTO,
-        appbar=ft.AppBar(title=ft.Text(title), actions=[quick_exit_button(app)]),
+        appbar=ft.AppBar(title=ft.Text(title), actions=[*(actions or []), quick_exit_button(app)]),
         bottom_appbar=danger_bar(app) if danger else None,
         controls=[widgets.column_page(controls)],
     )
 
 
+def isolate(text: str, lang: str) -> str:
+    """The text as one directional isolate of its language (LRI/RLI ... PDI): inside a
+    paragraph of the other direction its punctuation stays at its own end."""
+    return ("\u2067" if is_rtl(lang) else "\u2066") + text + "\u2069"
+
+
 def interviewee_text(text: str, lang: str, *, size: float, key: str | None = None, weight=None) -> ft.Control:
-    """Text in the interviewee's language: its own direction and a font that can draw it."""
-    return ft.Text(
-        text,
-        key=key,
-        size=size,
-        weight=weight,
-        font_family=theme.font_for(lang),
-        rtl=is_rtl(lang),
-        text_align=ft.TextAlign.START,
+    """Text in the interviewee's language, whatever the UI's direction: its own direction (an
+    isolate, since a control's rtl=False does not undo an ambient right-to-left), aligned to
+    its own start edge (physically: left for English inside the Arabic UI), in a font that
+    can draw it."""
+    rtl = is_rtl(lang)
+    return ft.Row(
+        [
+            ft.Text(
+                isolate(text, lang),
+                key=key,
+                size=size,
+                weight=weight,
+                font_family=theme.font_for(lang),
+                rtl=rtl,
+                text_align=ft.TextAlign.RIGHT if rtl else ft.TextAlign.LEFT,
+                expand=True,
+            )
+        ],
+        rtl=rtl,
+    )
+
+
+def officer_text(text: str, app, *, key: str | None = None, weight=None, italic: bool = False) -> ft.Control:
+    """Officer-side text in a screening: readable (16 sp at least), in the UI's direction."""
+    rtl = is_rtl(app.ui_language)
+    return ft.Row(
+        [ft.Text(text, key=key, size=theme.size(16, app.text_scale), weight=weight, italic=italic, rtl=rtl, text_align=ft.TextAlign.START, expand=True)],
+        rtl=rtl,
     )
 
 
@@ -138,6 +190,7 @@ def idle_tick(app) -> bool:
     state = checklist_state(app)
     if not state.lock_if_idle():
         return False
+    close_dialogs(app.page)
     route = app.page.route or "/"
     if route.startswith("/screening"):
         app.show_route(route)

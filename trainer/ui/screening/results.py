@@ -6,12 +6,13 @@ from __future__ import annotations
 import flet as ft
 
 from ...core.checklist import explain, outcome_wording
-from ...core.checklist.store import ABANDONED, COMPLETE, IN_PROGRESS, NOTES_MAX
 from ...core.checklist.report import verification_counts
+from ...core.checklist.store import ABANDONED, COMPLETE, IN_PROGRESS, NOTES_MAX
 from ...core.checklist.verification import is_unverified, verification_note
 from .. import theme, widgets
 from . import lock
-from .chrome import go, screening_view, small, status_colour, status_words
+from .chrome import go, screening_view, show_dialog, small, status_colour
+from .questions import element_summary
 from .contacts import contacts_section
 from .summary import summary_section
 
@@ -48,7 +49,7 @@ def build(app, params) -> ft.View:
         content=ft.Column(
             [
                 ft.Text(words.title, key="outcome-title", size=theme.size(20, scale), weight=ft.FontWeight.BOLD),
-                ft.Text(words.meaning, key="outcome-meaning", size=theme.size(15, scale)),
+                ft.Text(words.meaning, key="outcome-meaning", size=theme.size(16, scale)),
             ],
             spacing=8,
         ),
@@ -67,20 +68,46 @@ def build(app, params) -> ft.View:
         open_n = outcome.total - outcome.answered
         notes_line.append(small(app.ngettext("%(n)d indicator was not answered.", "%(n)d indicators were not answered.", open_n) % {"n": open_n}, app, key="unanswered"))
 
+    # First screen: the outcome, what it means, and the present elements with the indicators
+    # behind each. Everything else (next steps, contacts, the other elements) follows.
+    present: list[ft.Control] = []
     elements: list[ft.Control] = []
     for r in outcome.elements:
         name = officer.elements[r.element][0]
-        lines: list[ft.Control] = [
-            ft.Text(name, weight=ft.FontWeight.BOLD, size=theme.size(16, scale)),
-            ft.Text(status_words(app, r.status), key=f"status-{r.element}", size=theme.size(14, scale)),
-        ]
         if r.present:
             because = "; ".join(officer.indicators[i].label for i in r.because)
-            lines.append(small(_("Present because of: %(list)s (%(how)s).") % {"list": because, "how": combination_words(app, r.combination)}, app, key=f"because-{r.element}"))
+            present.append(
+                ft.Container(
+                    ft.Row(
+                        [
+                            ft.Icon(ft.Icons.CHECK_CIRCLE_OUTLINE, size=22),
+                            ft.Column(
+                                [
+                                    ft.Text(name, weight=ft.FontWeight.BOLD, size=theme.size(16, scale), key=f"present-{r.element}"),
+                                    ft.Text(_("Present because of: %(list)s (%(how)s).") % {"list": because, "how": combination_words(app, r.combination)}, size=theme.size(15, scale), key=f"because-{r.element}"),
+                                ],
+                                spacing=2,
+                                expand=True,
+                            ),
+                        ],
+                        vertical_alignment=ft.CrossAxisAlignment.START,
+                    ),
+                    bgcolor=status_colour(r.status),
+                    border_radius=8,
+                    padding=10,
+                    key=f"present-box-{r.element}",
+                )
+            )
+        lines: list[ft.Control] = [
+            ft.Text(name, weight=ft.FontWeight.BOLD, size=theme.size(16, scale)),
+            ft.Text(element_summary(app, r), key=f"status-{r.element}", size=theme.size(15, scale)),
+        ]
         others = [officer.indicators[i].label for i, _g in r.yes if i not in r.because]
         if others:
             lines.append(small(_("Also answered Yes: %(list)s.") % {"list": "; ".join(others)}, app))
         elements.append(ft.Container(ft.Column(lines, spacing=4), bgcolor=status_colour(r.status), border_radius=8, padding=12, key=f"element-{r.element}"))
+    if not present:
+        present.append(ft.Text(_("No element is present."), size=theme.size(15, scale), key="no-element-present"))
 
     steps = [ft.Row([ft.Text("•", size=theme.size(16, scale)), ft.Text(step, expand=True, size=theme.size(15, scale))], vertical_alignment=ft.CrossAxisAlignment.START) for step in words.next_steps]
     kinds = explain.contact_kinds(profile.age)
@@ -107,7 +134,8 @@ def build(app, params) -> ft.View:
             state.screening = None
             go(app, "/screening")
 
-        e.page.show_dialog(
+        show_dialog(
+            app,
             ft.AlertDialog(
                 key="delete-dialog",
                 modal=True,
@@ -135,16 +163,17 @@ def build(app, params) -> ft.View:
     actions.append(widgets.secondary(_("Delete now"), delete, icon=ft.Icons.DELETE_OUTLINE, key="delete-now"))
 
     controls = [
-        widgets.heading(_("Result"), scale),
-        small(f"{_('Case reference: %(ref)s') % {'ref': app.tr.ltr(s.case_ref)}} · {officer.profiles[s.profile_id][0]}", app),
         summary,
+        widgets.heading(_("Elements present"), scale, level=3),
+        *present,
         *notes_line,
+        small(f"{_('Case reference: %(ref)s') % {'ref': app.tr.ltr(s.case_ref)}} · {officer.profiles[s.profile_id][0]}", app, key="result-case"),
         widgets.heading(_("Next steps"), scale, level=2),
         *steps,
         widgets.heading(_("Referral contacts"), scale, level=2),
         *contacts_section(app, kinds),
         *([] if outcome.practice else summary_section(app)),
-        widgets.heading(_("Elements"), scale, level=2),
+        widgets.heading(_("All elements"), scale, level=2),
         *elements,
         *actions,
     ]

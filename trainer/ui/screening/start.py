@@ -10,6 +10,7 @@ import flet as ft
 from ...core.checklist.explain import practice_words
 from ...core.i18n import language_name
 from ...core.checklist.store import ABANDONED, COMPLETE, IN_PROGRESS
+from ...core.checklist.verification import is_unverified
 from .. import theme, widgets
 from . import lock
 from .chrome import go, screening_view, small
@@ -37,8 +38,8 @@ def build_list(app, params) -> ft.View:
             state.open(sid)
             if status == IN_PROGRESS and state.screening.consent is None:
                 go(app, f"/screening/s/{sid}/consent")
-            elif status == IN_PROGRESS:
-                go(app, f"/screening/s/{sid}/step/1")
+            elif status == IN_PROGRESS:  # where it was left
+                go(app, f"/screening/s/{sid}/step/{state.screening.step or 1}")
             else:
                 go(app, f"/screening/s/{sid}/results")
 
@@ -130,12 +131,10 @@ def build_new(app, params) -> ft.View:
         items: list[ft.Control] = [small(text.profiles[profile.id][1], app, key="profile-description")]
         if profile.practice:
             items.append(widgets.notice(practice_words(_), tone="warn", key="profile-practice"))
+        elif is_unverified(iset, profile.id):
+            items.append(widgets.notice(_("The grades or rule of this profile are not yet checked against the ILO brochure. Say so when you refer."), tone="warn", key="profile-unverified"))
         warning.controls = items
         start_button.content = _("Start a practice screening") if profile.practice else _("Continue to the introduction")
-
-    def pick_set(e):
-        choice["set"] = e.control.value
-        fill_for_set()
 
     def pick_profile(e):
         choice["profile"] = e.control.value
@@ -145,22 +144,60 @@ def build_new(app, params) -> ft.View:
         choice["lang"] = e.control.value
 
     def start(e):
+        # Only a draft: the record is created when the person agrees (consent screen).
         iset = sets[choice["set"]]
-        s = state.store.create(
-            state.key,
-            set_id=iset.id,
-            set_version=iset.version,
-            profile_id=choice["profile"],
-            officer_lang=officer,
-            interviewee_lang=choice["lang"],
-            practice=iset.profiles[choice["profile"]].practice is not None,
-        )
-        state.screening = s
+        state.draft = {
+            "set_id": iset.id,
+            "set_version": iset.version,
+            "profile_id": choice["profile"],
+            "officer_lang": officer,
+            "interviewee_lang": choice["lang"],
+            "practice": iset.profiles[choice["profile"]].practice is not None,
+        }
         state.touch()
-        go(app, f"/screening/s/{s.id}/consent")
+        go(app, "/screening/consent")
 
+    # Instrument titles are long (in Arabic they do not fit one line at 412 px): each choice
+    # is a full-width tile whose text wraps, checked or not, at least 48 dp high.
+    instrument_tiles: dict[str, tuple] = {}
+
+    def style_instruments():
+        for sid, (box, sem) in instrument_tiles.items():
+            on = sid == choice["set"]
+            box.border = ft.Border.all(2 if on else 1, ft.Colors.PRIMARY if on else ft.Colors.OUTLINE_VARIANT)
+            box.bgcolor = ft.Colors.SECONDARY_CONTAINER if on else None
+            box.content.controls[0].icon = ft.Icons.RADIO_BUTTON_CHECKED if on else ft.Icons.RADIO_BUTTON_UNCHECKED
+            sem.checked = on
+
+    def choose_instrument(sid: str):
+        def handler(e):
+            if choice["set"] != sid:
+                choice["set"] = sid
+                style_instruments()
+                fill_for_set()
+
+        return handler
+
+    tiles: list[ft.Control] = []
+    for sid, s_ in sets.items():
+        title = s_.officer_text(officer)[0].title
+        box = ft.Container(
+            ft.Row(
+                [ft.Icon(ft.Icons.RADIO_BUTTON_UNCHECKED, color=ft.Colors.PRIMARY), ft.Text(title, size=theme.size(16, app.text_scale), expand=True)],
+                vertical_alignment=ft.CrossAxisAlignment.CENTER,
+            ),
+            key=f"instrument-{sid}",
+            padding=ft.Padding.symmetric(horizontal=10, vertical=12),  # 48 dp for one line
+            border_radius=8,
+            ink=True,
+            on_click=choose_instrument(sid),
+        )
+        sem = ft.Semantics(label=title, checked=False, container=True, exclude_semantics=True, on_tap=choose_instrument(sid), content=box)
+        instrument_tiles[sid] = (box, sem)
+        tiles.append(sem)
+    instruments = ft.Column(tiles, spacing=6, key="choose-instrument")
+    style_instruments()
     start_button = widgets.primary(_("Continue to the introduction"), start, icon=ft.Icons.ARROW_FORWARD, key="start-screening")
-    instruments = radios("choose-instrument", choice["set"], [(sid, s.officer_text(officer)[0].title, f"instrument-{sid}") for sid, s in sets.items()], pick_set)
     fill_for_set()
     controls = [
         widgets.heading(_("New screening"), app.text_scale),

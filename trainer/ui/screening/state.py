@@ -63,6 +63,7 @@ class ChecklistState:
         self.private_done: int | None = None  # answers given in private mode, to tell the officer
         self.idle_task_running = False
         self.return_route: str | None = None  # where "Back" on the urgent screen returns to
+        self.draft: dict | None = None  # a new screening before consent: nothing stored yet
 
     # --- data -------------------------------------------------------------------------
     @property
@@ -113,6 +114,7 @@ class ChecklistState:
             self.key.wipe()
         self.key = None
         self.screening = None
+        self.draft = None
         self.private_index = 0
         self.private_done = None
 

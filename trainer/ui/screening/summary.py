@@ -23,7 +23,7 @@ import flet as ft
 
 from ...core.checklist.summary import referral_summary_html, summary_filename
 from .. import theme, widgets
-from .chrome import small
+from .chrome import show_dialog, small
 from .state import checklist_state
 
 DONE, CANCELLED, FAILED = "done", "cancelled", "failed"
@@ -143,7 +143,8 @@ def summary_section(app) -> list[ft.Control]:
                 }[outcome]
             )
 
-        page.show_dialog(
+        show_dialog(
+            app,
             ft.AlertDialog(
                 modal=False,  # a tap outside cancels: the safe direction
                 title=ft.Text(_("Prepare a referral summary?")),
