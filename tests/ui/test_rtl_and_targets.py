@@ -155,8 +155,8 @@ def test_radio_labels_select_after_the_screen_rebuilt_the_group(tmp_path):
         h = await boot(tmp_path)
         await set_pin(h)
         await h.click(h.find("new-screening"))
-        await h.click(h.find("instrument-ilo-ec-delphi-2009-row"))
-        assert h.find("choose-instrument").value == "ilo-ec-delphi-2009"
+        await h.click(h.find("instrument-ilo-ec-delphi-2009"))  # a full-width tile (issue 10)
+        assert h.find("profile-adults-sexual-row") is not None  # the Delphi profiles are offered
         await h.click(h.find("language-ar-row"))
         assert not h.conn.crashed
         assert h.find("choose-language").value == "ar"

@@ -529,7 +529,7 @@ def test_forgotten_pin_says_what_it_deletes_and_erases_everything(tmp_path):
         await h.click(h.find("pin-forgot"))
         assert "deletes the 1 screening on this device" in in_dialog(h, "forgot-what").value
         confirm = in_dialog(h, "forgot-confirm")
-        assert confirm.style.bgcolor == ft.Colors.ERROR and confirm.height >= 48
+        assert confirm.style.bgcolor == ft.Colors.ERROR and confirm.style.minimum_size.height >= 48
         await h.click(confirm)
         assert has(h, "pin-new")
         assert state.store.list() == [] and not state.vault().is_set_up()

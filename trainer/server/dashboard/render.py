@@ -61,7 +61,7 @@ def parse_time(text: str | None) -> datetime | None:
 
 
 LRI, PDI = "\u2066", "\u2069"  # Unicode LEFT-TO-RIGHT ISOLATE ... POP DIRECTIONAL ISOLATE
-_BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"), None)  # LRM, RLM, ALM
+_BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u2066\u2067\u2068\u2069"), None)  # LRM, RLM, ALM and isolates (never nested twice)
 
 
 def isolate_ltr(text: str, rtl: bool) -> str:
