@@ -242,6 +242,8 @@ async def retention_loop(db_path: Path, every: float = 24 * 3600) -> None:
 
     from ..core.checklist.store import run_retention
 
+    # First pass a few seconds after start: not while the first screen is opening the database.
+    await asyncio.sleep(5)
     while True:
         try:
             await asyncio.to_thread(run_retention, db_path)
