@@ -177,3 +177,19 @@ def click_settled(page, locator, timeout_ms: int = 30_000) -> None:
         page.wait_for_timeout(100)
         waited += 100
     (locator.last if locator.count() > 1 else locator.first).click(timeout=timeout_ms)
+
+
+def type_into(page, label: str, text: str) -> None:
+    """Type into a Flutter text field (see test_quiz_browser for why it is checked)."""
+    focused = "document.activeElement && document.activeElement.tagName === 'INPUT'"
+    value = "document.activeElement ? document.activeElement.value : null"
+    for _ in range(4):
+        page.get_by_label(label).first.click(timeout=30_000)
+        page.wait_for_function(focused, timeout=30_000)
+        page.wait_for_timeout(300)
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        page.keyboard.type(text, delay=30)
+        if page.evaluate(value) == text:
+            return
+    raise AssertionError(f"could not type into {label!r}")

@@ -13,7 +13,7 @@ import pytest
 
 from trainer.core.crypto import KdfParams, derive_kek
 
-from .conftest import PHONE, open_app, shot
+from .conftest import PHONE, open_app, shot, type_into
 
 pytestmark = pytest.mark.browser
 
@@ -34,19 +34,6 @@ def shown(page, fragment: str):
     return page.locator(f'flt-semantics[aria-label*="{fragment}"]').or_(page.get_by_text(fragment)).first
 
 
-def type_into(page, label: str, text: str) -> None:
-    focused = "document.activeElement && document.activeElement.tagName === 'INPUT'"
-    value = "document.activeElement ? document.activeElement.value : null"
-    for _ in range(4):
-        page.get_by_label(label).first.click(timeout=30_000)
-        page.wait_for_function(focused, timeout=30_000)
-        page.wait_for_timeout(300)
-        page.keyboard.press("Control+A")
-        page.keyboard.press("Backspace")
-        page.keyboard.type(text, delay=30)
-        if page.evaluate(value) == text:
-            return
-    raise AssertionError(f"could not type into {label!r}")
 
 
 def within(page, fragment: str, seconds: float) -> float:

@@ -19,7 +19,7 @@ import pytest
 from trainer.core.checklist import load_indicator_sets
 from trainer.core.i18n import Translator
 
-from .conftest import PHONE, click_settled, open_app, shot
+from .conftest import PHONE, click_settled, open_app, shot, type_into
 from .scrolling import SNAPSHOT, scroll_extent, scroll_to_top
 
 pytestmark = pytest.mark.browser
@@ -64,20 +64,6 @@ def wheel_until(page, locator, max_turns: int = 80, delta: int = 300) -> dict:
     raise AssertionError(f"could not scroll to {locator}: last seen at {box}")
 
 
-def type_into(page, label: str, text: str) -> None:
-    """Type into a Flutter text field (see test_quiz_browser for why it is checked)."""
-    focused = "document.activeElement && document.activeElement.tagName === 'INPUT'"
-    value = "document.activeElement ? document.activeElement.value : null"
-    for _ in range(4):
-        page.get_by_label(label).first.click(timeout=TIMEOUT)
-        page.wait_for_function(focused, timeout=TIMEOUT)
-        page.wait_for_timeout(300)
-        page.keyboard.press("Control+A")
-        page.keyboard.press("Backspace")
-        page.keyboard.type(text, delay=30)
-        if page.evaluate(value) == text:
-            return
-    raise AssertionError(f"could not type into {label!r}")
 
 
 class Taps:

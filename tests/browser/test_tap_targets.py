@@ -20,7 +20,7 @@ import pytest
 from trainer.core.curricula import load_curricula
 from trainer.core.i18n import Translator
 
-from .conftest import PHONE, click_settled, open_app, shot
+from .conftest import PHONE, click_settled, open_app, shot, type_into
 
 pytestmark = pytest.mark.browser
 
@@ -118,19 +118,6 @@ def button(page, name: str, exact: bool = True):
     return page.get_by_role("button", name=name, exact=exact)
 
 
-def type_into(page, label: str, text: str) -> None:
-    focused = "document.activeElement && document.activeElement.tagName === 'INPUT'"
-    value = "document.activeElement ? document.activeElement.value : null"
-    for _ in range(4):
-        page.get_by_label(label).first.click(timeout=TIMEOUT)
-        page.wait_for_function(focused, timeout=TIMEOUT)
-        page.wait_for_timeout(400)
-        page.keyboard.press("Control+A")
-        page.keyboard.press("Backspace")
-        page.keyboard.type(text, delay=30)
-        if page.evaluate(value) == text:
-            return
-    raise AssertionError(f"could not type into {label!r}")
 
 
 def close_dialog(page, name: str) -> None:
